@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Counting resources (DESIGN.md §2.4): a fixed number of identical slots, each busy until a
+ * time. A request that is ready at t takes the slot that frees earliest (lowest index among
+ * equals) and starts at max(t, that slot's free time). Walker slots, memory ports and queue
+ * engines are resources.
+ */
+#ifndef IOMMUSIM_RESOURCE_H
+#define IOMMUSIM_RESOURCE_H
+
+#include <stdint.h>
+
+#include "iommusim/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct iommusim_resource {
+	unsigned nslots;
+	iommusim_time_t *busy_until;   /* nslots entries */
+	uint64_t grants;               /* acquisitions */
+	uint64_t waited;               /* acquisitions that had to wait */
+	iommusim_time_t wait_total;    /* sum of waits */
+} iommusim_resource_t;
+
+/* Initialises r with nslots (>= 1) free slots. Returns 0, -EINVAL or -ENOMEM. */
+int iommusim_resource_init(iommusim_resource_t *r, unsigned nslots);
+void iommusim_resource_fini(iommusim_resource_t *r);
+/* Frees every slot and clears the counters. */
+void iommusim_resource_reset(iommusim_resource_t *r);
+
+/* Occupies a slot for `duration` from the earliest possible start at or after `ready`.
+ * Returns the start time; *slot (if non-NULL) gets the slot index. */
+iommusim_time_t iommusim_resource_acquire(iommusim_resource_t *r, iommusim_time_t ready,
+					  iommusim_time_t duration, unsigned *slot);
+
+/* Claims a slot whose busy time is not known yet (a walk whose length depends on memory):
+ * returns the start time and the slot in *slot; the slot stays busy until released. */
+iommusim_time_t iommusim_resource_claim(iommusim_resource_t *r, iommusim_time_t ready,
+					unsigned *slot);
+/* Ends a claim: the slot is busy until `until`. */
+void iommusim_resource_release(iommusim_resource_t *r, unsigned slot, iommusim_time_t until);
+
+/* Earliest time at or after `ready` at which a slot is free, without taking it. */
+iommusim_time_t iommusim_resource_free_at(const iommusim_resource_t *r, iommusim_time_t ready);
+
+/* Number of slots busy at time t. */
+unsigned iommusim_resource_busy(const iommusim_resource_t *r, iommusim_time_t t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

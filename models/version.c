@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: MIT */
+#include "iommusim/iommusim.h"
+
+const char *iommusim_version(void)
+{
+	return IOMMUSIM_VERSION;
+}
