@@ -48,11 +48,15 @@ iommusim_time_t iommusim_time_from_ns(uint64_t ns);
 /* Picoseconds as (fractional) nanoseconds, for reports. */
 double iommusim_time_to_ns(iommusim_time_t t);
 
+/* The clock functions below treat a NULL clock or a period of 0 (never initialised) as a
+ * 1 ps period, so they never divide by zero. */
 typedef struct iommusim_clock {
 	uint64_t period_ps;   /* > 0 */
 } iommusim_clock_t;
 
-/* Initialises clk from a frequency in Hz (1 Hz .. 1 THz). Returns 0 or -EINVAL. */
+/* Initialises clk from a frequency in Hz (1 Hz .. 1 THz): period_ps = 10^12 / hz rounded to
+ * the nearest picosecond, halves up (3 GHz gives 333 ps, 1.5 GHz 667 ps, 400 GHz 3 ps).
+ * Returns 0, or -EINVAL (clk NULL, hz 0 or hz > 10^12) leaving clk unchanged. */
 int iommusim_clock_init_hz(iommusim_clock_t *clk, uint64_t hz);
 
 /* Duration of n cycles, saturating. */
@@ -61,7 +65,8 @@ iommusim_time_t iommusim_clock_cycles(const iommusim_clock_t *clk, uint64_t n);
 /* Whole cycles in a duration, rounded up (a partial cycle costs a cycle). */
 uint64_t iommusim_clock_to_cycles(const iommusim_clock_t *clk, iommusim_time_t d);
 
-/* The first clock edge at or after t (edges at multiples of the period), saturating. */
+/* The first clock edge at or after t (edges at multiples of the period). If that edge lies
+ * past IOMMUSIM_TIME_MAX the result is IOMMUSIM_TIME_MAX ("never"), which need not be an edge. */
 iommusim_time_t iommusim_clock_next_edge(const iommusim_clock_t *clk, iommusim_time_t t);
 
 #ifdef __cplusplus
