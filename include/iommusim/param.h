@@ -67,32 +67,44 @@ int iommusim_params_add(iommusim_params_t *ps, const iommusim_component_t *comp,
 /* A set with every registered component. */
 iommusim_params_t *iommusim_params_create_all(void);
 
-/* Sets one parameter from text. -ENOENT (unknown key; the message suggests the closest
+/* Sets one parameter from text (surrounding white space is ignored, except for strings,
+ * which are taken verbatim). -ENOENT (unknown key; the message suggests the closest
  * known key), -EINVAL (bad value; names type and range), -ERANGE (out of range). */
 int iommusim_params_set(iommusim_params_t *ps, const char *key, const char *value,
 			iommusim_error_t *err);
-/* Parses "key=value". */
+/* Parses "key=value" (split at the first '='; -EINVAL without one). */
 int iommusim_params_set_kv(iommusim_params_t *ps, const char *kv, iommusim_error_t *err);
 
 /* Typed getters. Asking for an unknown name or the wrong type is a programming error: the
- * getter returns the zero value and the result is reported by iommusim_params_check(). */
+ * getter returns the zero value (false, 0, 0.0, index 0, "" for strings) and the first such
+ * misuse is reported by iommusim_params_check(). */
 bool iommusim_params_bool(const iommusim_params_t *ps, const char *name);
 uint64_t iommusim_params_u64(const iommusim_params_t *ps, const char *name);
 double iommusim_params_double(const iommusim_params_t *ps, const char *name);
 unsigned iommusim_params_enum(const iommusim_params_t *ps, const char *name);
 const char *iommusim_params_string(const iommusim_params_t *ps, const char *name);
+/* 0, or the first getter misuse on ps: -ENOENT (unknown name; the message suggests the
+ * closest key) or -EINVAL (read with the wrong type). A model's create() calls it after
+ * reading its parameters. */
+int iommusim_params_check(const iommusim_params_t *ps, iommusim_error_t *err);
 /* True if name exists in the set. */
 bool iommusim_params_has(const iommusim_params_t *ps, const char *name);
-/* Was the value changed from its default? */
+/* Does the current value differ from the default? (Setting a key to its default value
+ * leaves it "not set".) */
 bool iommusim_params_is_set(const iommusim_params_t *ps, const char *name);
 
-/* Formats the current value as text (the form `set` accepts) into buf. */
+/* Formats the current value as text (the form `set` accepts) into buf: u64 in decimal,
+ * bool as true/false, enum as its name, double in the shortest form that reads back exactly.
+ * Returns 0, -ENOENT (unknown name) or -ENOSPC (buf too small; truncated, NUL-terminated). */
 int iommusim_params_format(const iommusim_params_t *ps, const char *name, char *buf, size_t len);
 
 /* Writes a help table of one component (name, type, default, range, unit, help). */
 void iommusim_param_print_help(FILE *out, const iommusim_component_t *comp);
 
-/* Writes every value of the set as a JSON object {"name": value, ...} (sorted by name). */
+/* Writes every value of the set as a JSON object {"name": value, ...} (sorted by name):
+ * bool as true/false, u64 as an integer (above INT64_MAX: the nearest real), double as a
+ * real, enum as its name, string as a string. malloc'd (free() it); NULL on allocation
+ * failure. */
 char *iommusim_params_to_json(const iommusim_params_t *ps);
 
 #ifdef __cplusplus

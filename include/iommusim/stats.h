@@ -29,10 +29,13 @@ iommusim_stats_t *iommusim_stats_create(void);
 void iommusim_stats_destroy(iommusim_stats_t *st);
 
 /* Registers (or finds) a counter; returns its slot, which stays valid for the registry's
- * life. NULL only on allocation failure. Names are dotted ("vtd.iotlb.hit"). */
+ * life. Names are dotted ("vtd.iotlb.hit"), non-empty UTF-8. NULL on allocation failure,
+ * on a bad name, or when the name is already a histogram (one name space for both). */
 uint64_t *iommusim_stats_counter(iommusim_stats_t *st, const char *name, const char *help);
 
-/* Registers (or finds) a histogram of values in `unit` ("ps", "cycles", "entries"). */
+/* Registers (or finds) a histogram of values in `unit` ("ps", "cycles", "entries"). NULL on
+ * allocation failure, a bad name, or when the name is already a counter. Finding an existing
+ * histogram keeps its first unit and help. */
 iommusim_hist_t *iommusim_stats_hist(iommusim_stats_t *st, const char *name, const char *unit,
 				     const char *help);
 
@@ -41,7 +44,9 @@ uint64_t iommusim_hist_count(const iommusim_hist_t *h);
 uint64_t iommusim_hist_min(const iommusim_hist_t *h);   /* 0 when empty */
 uint64_t iommusim_hist_max(const iommusim_hist_t *h);
 double iommusim_hist_mean(const iommusim_hist_t *h);
-/* The value below which p percent (0 < p <= 100) of samples fall (bucket lower bound). */
+/* The value below which p percent (0 < p <= 100) of samples fall: the lower bound of the
+ * bucket holding the sample of rank ceil(p/100 * count), raised to the exact min if that is
+ * larger. p >= 100 gives the exact max; p <= 0 (or NaN) the min; an empty histogram 0. */
 uint64_t iommusim_hist_percentile(const iommusim_hist_t *h, double p);
 void iommusim_hist_reset(iommusim_hist_t *h);
 
@@ -60,8 +65,9 @@ void iommusim_stats_foreach_counter(const iommusim_stats_t *st, iommusim_stats_v
 				    void *arg);
 
 /* JSON: {"counters": {name: value, ...}, "histograms": {name: {"unit":..., "count":...,
- * "min":..., "max":..., "mean":..., "p50":..., "p90":..., "p99":...}}}, names sorted.
- * Returns a malloc'd string (free() it) or NULL on allocation failure. */
+ * "min":..., "max":..., "mean":..., "p50":..., "p90":..., "p99":...}}}, names sorted
+ * (byte order), indented by 2. Integers above INT64_MAX (jansson's limit) are written as
+ * the nearest real. Returns a malloc'd string (free() it) or NULL on allocation failure. */
 char *iommusim_stats_to_json(const iommusim_stats_t *st);
 
 #ifdef __cplusplus

@@ -64,6 +64,11 @@ void iommusim_mem_port_set_latency(iommusim_mem_port_t *p, iommusim_time_t read_
 /* Transfer time of len bytes at bytes_per_ns, in ps rounded up, saturating. */
 static iommusim_time_t mem_port_transfer_ps(uint64_t len, uint64_t bytes_per_ns)
 {
+	if (len <= UINT64_MAX / IOMMUSIM_PS_PER_NS) {
+		/* the common case: the product fits, one division */
+		uint64_t x = len * IOMMUSIM_PS_PER_NS;
+		return x / bytes_per_ns + (x % bytes_per_ns != 0);
+	}
 	/* ceil(len * 1000 / bpn) = q * 1000 + ceil(r * 1000 / bpn) with len = q * bpn + r; the
 	 * remainder term is below 1000 but r * 1000 can pass 2^64 when bpn is huge, so it is
 	 * computed in 128 bits. */

@@ -30,7 +30,7 @@ typedef struct param_slot {
 
 struct iommusim_params {
 	param_slot_t *slots;                   /* sorted by def->name (strcmp) */
-	size_t n, cap;
+	size_t n;
 	const iommusim_component_t **comps;    /* components added, in order */
 	size_t ncomps, capcomps;
 	/* First getter misuse (unknown name, wrong type). Separately allocated so that the
@@ -385,6 +385,24 @@ static int parse_bool(const char *s, uint64_t *out)
 	return -EINVAL;
 }
 
+/* "nearest: 512 or 1024" for a value that is not a power of two. */
+static void pow2_neighbours(uint64_t v, char *buf, size_t len)
+{
+	unsigned msb;
+	uint64_t below;
+
+	if (!v) {
+		snprintf(buf, len, "nearest: 1");
+		return;
+	}
+	msb = 63u - (unsigned)__builtin_clzll(v);
+	below = (uint64_t)1 << msb;
+	if (msb < 63)
+		snprintf(buf, len, "nearest: %" PRIu64 " or %" PRIu64, below, below << 1);
+	else
+		snprintf(buf, len, "nearest: %" PRIu64, below);
+}
+
 /* strtod with nothing left over; nan and inf are refused (they cannot be compared against a
  * range and have no JSON form). Returns 0, -EINVAL, or -ERANGE (magnitude too large). */
 static int parse_double(const char *s, double *out)
@@ -405,19 +423,32 @@ static int parse_double(const char *s, double *out)
 	return 0;
 }
 
-/* "allowed 1..64 entries, power of two" */
+/* "allowed 1..64 entries, power of two", "one of lru|plru" */
 static void describe_allowed(const iommusim_param_def_t *def, char *buf, size_t len)
 {
-	char r[256];
+	char r[256], lo[40], hi[40];
+	const char *unit = def->unit ? def->unit : "";
+	const char *sp = def->unit ? " " : "";
 
-	describe_range(def, r, sizeof(r));
-	if (def->type == IOMMUSIM_PARAM_ENUM)
+	switch (def->type) {
+	case IOMMUSIM_PARAM_U64:
+		snprintf(buf, len, "allowed %" PRIu64 "..%" PRIu64 "%s%s%s", def->min, def->max, sp,
+			 unit, def->pow2 ? ", power of two" : "");
+		break;
+	case IOMMUSIM_PARAM_DOUBLE:
+		format_double(lo, sizeof(lo), def->dmin);
+		format_double(hi, sizeof(hi), def->dmax);
+		snprintf(buf, len, "allowed %s..%s%s%s", lo, hi, sp, unit);
+		break;
+	case IOMMUSIM_PARAM_ENUM:
+		describe_range(def, r, sizeof(r));
 		snprintf(buf, len, "one of %s", r);
-	else if (def->unit && (def->type == IOMMUSIM_PARAM_U64 ||
-			       def->type == IOMMUSIM_PARAM_DOUBLE))
-		snprintf(buf, len, "allowed %s (%s)", r, def->unit);
-	else
+		break;
+	default:
+		describe_range(def, r, sizeof(r));
 		snprintf(buf, len, "allowed %s", r);
+		break;
+	}
 }
 
 /* Parses text (already trimmed, except for strings) for def into *u or *d. */
@@ -454,23 +485,25 @@ static int parse_value(const iommusim_param_def_t *def, const char *text, uint64
 						  def->name, quote(q, sizeof(q), text),
 						  neg ? "is negative" : "does not fit in 64 bits",
 						  allowed);
-		if (*u < def->min || *u > def->max)
+		if (*u < def->min || *u > def->max) {
+			char dec[32];
+			snprintf(dec, sizeof(dec), "%" PRIu64, *u);
+			/* show what a suffix or hex form came to */
+			if (strcmp(dec, text))
+				return iommusim_error_set(err, -ERANGE,
+							  "parameter %s: \"%s\" = %s is out of range (%s)",
+							  def->name, quote(q, sizeof(q), text), dec, allowed);
 			return iommusim_error_set(err, -ERANGE,
-						  "parameter %s: %" PRIu64 " is out of range (%s)",
-						  def->name, *u, allowed);
+						  "parameter %s: %s is out of range (%s)", def->name,
+						  dec, allowed);
+		}
 		if (def->pow2 && !is_pow2(*u)) {
-			/* *u >= 1 here: 0 is not a power of two but fails the msb test below */
-			uint64_t below = *u ? (uint64_t)1 << (63 - __builtin_clzll(*u)) : 1;
-			if (*u)
-				return iommusim_error_set(
-					err, -EINVAL,
-					"parameter %s: %" PRIu64 " is not a power of two "
-					"(nearest: %" PRIu64 "%s%.0" PRIu64 "; %s)",
-					def->name, *u, below, below < (UINT64_MAX >> 1) ? " or " : "",
-					below < (UINT64_MAX >> 1) ? below << 1 : 0, allowed);
+			char near[80];
+			pow2_neighbours(*u, near, sizeof(near));
 			return iommusim_error_set(err, -EINVAL,
-						  "parameter %s: 0 is not a power of two (%s)",
-						  def->name, allowed);
+						  "parameter %s: %" PRIu64 " is not a power of two "
+						  "(%s; %s)",
+						  def->name, *u, near, allowed);
 		}
 		return 0;
 	case IOMMUSIM_PARAM_DOUBLE:
@@ -499,4 +532,490 @@ static int parse_value(const iommusim_param_def_t *def, const char *text, uint64
 	}
 	return iommusim_error_set(err, -EINVAL, "parameter %s: unknown type %d", def->name,
 				  (int)def->type);
+}
+
+/* ---- sets -------------------------------------------------------------------------------- */
+
+iommusim_params_t *iommusim_params_create(void)
+{
+	iommusim_params_t *ps = calloc(1, sizeof(*ps));
+
+	if (!ps)
+		return NULL;
+	ps->misuse = calloc(1, sizeof(*ps->misuse));
+	if (!ps->misuse) {
+		free(ps);
+		return NULL;
+	}
+	return ps;
+}
+
+void iommusim_params_destroy(iommusim_params_t *ps)
+{
+	if (!ps)
+		return;
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->slots[i].s);
+	free(ps->slots);
+	free(ps->comps);
+	free(ps->misuse);
+	free(ps);
+}
+
+/* A component's table is written by hand; catch its mistakes when it is added rather than
+ * as odd behaviour later. */
+static int check_def(const iommusim_component_t *comp, const iommusim_param_def_t *def,
+		     iommusim_error_t *err)
+{
+	const char *cn = comp->name ? comp->name : "?";
+	size_t nchoices = 0;
+
+	if (!def->name || !*def->name)
+		return iommusim_error_set(err, -EINVAL, "component %s: a parameter has no name", cn);
+	for (const char *c = def->name; *c; c++) {
+		if (*c == '=' || is_space(*c) || !isprint((unsigned char)*c))
+			return iommusim_error_set(err, -EINVAL,
+						  "component %s: parameter name \"%s\" contains '=', "
+						  "white space or a control character",
+						  cn, def->name);
+	}
+	switch (def->type) {
+	case IOMMUSIM_PARAM_BOOL:
+		if (def->def_u64 > 1)
+			return iommusim_error_set(err, -EINVAL,
+						  "parameter %s: bool default %" PRIu64 " is not 0 or 1",
+						  def->name, def->def_u64);
+		return 0;
+	case IOMMUSIM_PARAM_U64:
+		if (def->min > def->max)
+			return iommusim_error_set(err, -EINVAL,
+						  "parameter %s: min %" PRIu64 " > max %" PRIu64,
+						  def->name, def->min, def->max);
+		if (def->def_u64 < def->min || def->def_u64 > def->max)
+			return iommusim_error_set(err, -EINVAL,
+						  "parameter %s: default %" PRIu64
+						  " is outside %" PRIu64 "..%" PRIu64,
+						  def->name, def->def_u64, def->min, def->max);
+		if (def->pow2 && !is_pow2(def->def_u64))
+			return iommusim_error_set(err, -EINVAL,
+						  "parameter %s: default %" PRIu64
+						  " is not a power of two",
+						  def->name, def->def_u64);
+		return 0;
+	case IOMMUSIM_PARAM_DOUBLE:
+		if (!isfinite(def->dmin) || !isfinite(def->dmax) || !isfinite(def->def_double) ||
+		    def->dmin > def->dmax || def->def_double < def->dmin ||
+		    def->def_double > def->dmax)
+			return iommusim_error_set(err, -EINVAL,
+						  "parameter %s: default %g / range %g..%g are not "
+						  "finite and ordered",
+						  def->name, def->def_double, def->dmin, def->dmax);
+		return 0;
+	case IOMMUSIM_PARAM_ENUM:
+		while (def->choices && def->choices[nchoices])
+			nchoices++;
+		if (!nchoices)
+			return iommusim_error_set(err, -EINVAL, "parameter %s: enum without choices",
+						  def->name);
+		if (def->def_u64 >= nchoices)
+			return iommusim_error_set(err, -EINVAL,
+						  "parameter %s: default index %" PRIu64
+						  " but only %zu choices",
+						  def->name, def->def_u64, nchoices);
+		return 0;
+	case IOMMUSIM_PARAM_STRING:
+		return 0;
+	}
+	return iommusim_error_set(err, -EINVAL, "parameter %s: unknown type %d", def->name,
+				  (int)def->type);
+}
+
+static int cmp_def_ptr(const void *a, const void *b)
+{
+	const iommusim_param_def_t *const *x = a, *const *y = b;
+	return strcmp((*x)->name, (*y)->name);
+}
+
+int iommusim_params_add(iommusim_params_t *ps, const iommusim_component_t *comp,
+			iommusim_error_t *err)
+{
+	const iommusim_param_def_t **sorted;
+	param_slot_t *fresh = NULL, *merged = NULL;
+	size_t i, j, o;
+	int rc = 0;
+
+	if (!ps || !comp || !comp->name || (comp->nparams && !comp->params))
+		return iommusim_error_set(err, -EINVAL, "params_add: no set or no component");
+	for (i = 0; i < ps->ncomps; i++) {
+		if (ps->comps[i] == comp)
+			return 0;
+		if (strcmp(ps->comps[i]->name, comp->name) == 0)
+			return iommusim_error_set(err, -EEXIST,
+						  "component %s: a different component of that name "
+						  "is already in the set",
+						  comp->name);
+	}
+	for (i = 0; i < comp->nparams; i++) {
+		rc = check_def(comp, &comp->params[i], err);
+		if (rc)
+			return rc;
+	}
+
+	/* Sort the new definitions, then check them against each other and against the set
+	 * before changing anything, so a failed add leaves the set as it was. */
+	sorted = malloc((comp->nparams ? comp->nparams : 1) * sizeof(*sorted));
+	if (!sorted)
+		return iommusim_error_set(err, -ENOMEM, "component %s: out of memory", comp->name);
+	for (i = 0; i < comp->nparams; i++)
+		sorted[i] = &comp->params[i];
+	qsort(sorted, comp->nparams, sizeof(*sorted), cmp_def_ptr);
+	for (i = 0; i < comp->nparams; i++) {
+		if (i && strcmp(sorted[i - 1]->name, sorted[i]->name) == 0) {
+			rc = iommusim_error_set(err, -EINVAL,
+						"component %s: parameter %s is listed twice",
+						comp->name, sorted[i]->name);
+			goto out;
+		}
+		if (slot_find(ps, sorted[i]->name)) {
+			rc = iommusim_error_set(err, -EEXIST,
+						"component %s: parameter %s already belongs to "
+						"another component of the set",
+						comp->name, sorted[i]->name);
+			goto out;
+		}
+	}
+
+	if (ps->ncomps == ps->capcomps) {
+		size_t cap = ps->capcomps ? 2 * ps->capcomps : 8;
+		const iommusim_component_t **c = realloc(ps->comps, cap * sizeof(*c));
+		if (!c) {
+			rc = iommusim_error_set(err, -ENOMEM, "component %s: out of memory",
+						comp->name);
+			goto out;
+		}
+		ps->comps = c;
+		ps->capcomps = cap;
+	}
+	fresh = calloc(comp->nparams + 1, sizeof(*fresh));
+	merged = calloc(ps->n + comp->nparams + 1, sizeof(*merged));
+	if (!fresh || !merged)
+		goto nomem;
+	for (i = 0; i < comp->nparams; i++) {
+		const iommusim_param_def_t *def = sorted[i];
+
+		fresh[i].def = def;
+		fresh[i].u = def->def_u64;
+		fresh[i].d = def->def_double;
+		if (def->type == IOMMUSIM_PARAM_STRING) {
+			fresh[i].s = strdup(def->def_string ? def->def_string : "");
+			if (!fresh[i].s)
+				goto nomem;
+		}
+	}
+	/* Both runs are sorted and disjoint: merge them. */
+	for (i = 0, j = 0, o = 0; i < ps->n || j < comp->nparams; o++) {
+		if (j == comp->nparams ||
+		    (i < ps->n && strcmp(ps->slots[i].def->name, fresh[j].def->name) < 0))
+			merged[o] = ps->slots[i++];
+		else
+			merged[o] = fresh[j++];
+	}
+	free(ps->slots);
+	ps->slots = merged;
+	ps->n += comp->nparams;
+	ps->comps[ps->ncomps++] = comp;
+	free(fresh);
+	free(sorted);
+	return 0;
+
+nomem:
+	for (i = 0; fresh && i < comp->nparams; i++)
+		free(fresh[i].s);
+	free(fresh);
+	free(merged);
+	rc = iommusim_error_set(err, -ENOMEM, "component %s: out of memory", comp->name);
+out:
+	free(sorted);
+	return rc;
+}
+
+int iommusim_params_set(iommusim_params_t *ps, const char *key, const char *value,
+			iommusim_error_t *err)
+{
+	param_slot_t *slot;
+	char *text;
+	uint64_t u = 0;
+	double d = 0;
+	int rc;
+
+	if (!ps || !key || !value)
+		return iommusim_error_set(err, -EINVAL, "params_set: missing set, key or value");
+	slot = slot_find(ps, key);
+	if (!slot)
+		return unknown_key(ps, key, err);
+	if (slot->def->type == IOMMUSIM_PARAM_STRING) {
+		/* Strings are taken verbatim: white space may be meaningful. */
+		text = strdup(value);
+		if (!text)
+			return iommusim_error_set(err, -ENOMEM, "parameter %s: out of memory", key);
+		free(slot->s);
+		slot->s = text;
+		return 0;
+	}
+	text = dup_trimmed(value, strlen(value));
+	if (!text)
+		return iommusim_error_set(err, -ENOMEM, "parameter %s: out of memory", key);
+	rc = parse_value(slot->def, text, &u, &d, err);
+	free(text);
+	if (rc)
+		return rc;
+	slot->u = u;
+	slot->d = d;
+	return 0;
+}
+
+int iommusim_params_set_kv(iommusim_params_t *ps, const char *kv, iommusim_error_t *err)
+{
+	char q[PARAM_QUOTE_MAX + 8];
+	const char *eq;
+	char *key;
+	int rc;
+
+	if (!ps || !kv)
+		return iommusim_error_set(err, -EINVAL, "params_set_kv: missing set or text");
+	eq = strchr(kv, '=');
+	if (!eq)
+		return iommusim_error_set(err, -EINVAL,
+					  "\"%s\" is not key=value (e.g. vtd.iotlb.sets=64)",
+					  quote(q, sizeof(q), kv));
+	key = dup_trimmed(kv, (size_t)(eq - kv));
+	if (!key)
+		return iommusim_error_set(err, -ENOMEM, "params_set_kv: out of memory");
+	if (!*key)
+		rc = iommusim_error_set(err, -EINVAL, "\"%s\" has no key before '='",
+					quote(q, sizeof(q), kv));
+	else
+		rc = iommusim_params_set(ps, key, eq + 1, err);
+	free(key);
+	return rc;
+}
+
+/* ---- getters ----------------------------------------------------------------------------- */
+
+/* Finds name for a getter expecting type; records a misuse (first one wins) otherwise. */
+static const param_slot_t *get_slot(const iommusim_params_t *ps, const char *name,
+				    iommusim_param_type_t type)
+{
+	const param_slot_t *slot;
+
+	if (!ps)
+		return NULL;
+	slot = slot_find(ps, name);
+	if (!slot) {
+		if (!ps->misuse->code) {
+			if (name)
+				unknown_key(ps, name, ps->misuse);
+			else
+				iommusim_error_set(ps->misuse, -ENOENT, "parameter getter without a name");
+		}
+		return NULL;
+	}
+	if (slot->def->type != type) {
+		if (!ps->misuse->code)
+			iommusim_error_set(ps->misuse, -EINVAL,
+					   "parameter %s is a %s but was read as a %s", name,
+					   type_name(slot->def->type), type_name(type));
+		return NULL;
+	}
+	return slot;
+}
+
+bool iommusim_params_bool(const iommusim_params_t *ps, const char *name)
+{
+	const param_slot_t *s = get_slot(ps, name, IOMMUSIM_PARAM_BOOL);
+	return s ? s->u != 0 : false;
+}
+
+uint64_t iommusim_params_u64(const iommusim_params_t *ps, const char *name)
+{
+	const param_slot_t *s = get_slot(ps, name, IOMMUSIM_PARAM_U64);
+	return s ? s->u : 0;
+}
+
+double iommusim_params_double(const iommusim_params_t *ps, const char *name)
+{
+	const param_slot_t *s = get_slot(ps, name, IOMMUSIM_PARAM_DOUBLE);
+	return s ? s->d : 0.0;
+}
+
+unsigned iommusim_params_enum(const iommusim_params_t *ps, const char *name)
+{
+	const param_slot_t *s = get_slot(ps, name, IOMMUSIM_PARAM_ENUM);
+	return s ? (unsigned)s->u : 0;
+}
+
+const char *iommusim_params_string(const iommusim_params_t *ps, const char *name)
+{
+	const param_slot_t *s = get_slot(ps, name, IOMMUSIM_PARAM_STRING);
+	return s ? s->s : "";
+}
+
+bool iommusim_params_has(const iommusim_params_t *ps, const char *name)
+{
+	return slot_find(ps, name) != NULL;
+}
+
+bool iommusim_params_is_set(const iommusim_params_t *ps, const char *name)
+{
+	const param_slot_t *s = slot_find(ps, name);
+
+	if (!s)
+		return false;
+	switch (s->def->type) {
+	case IOMMUSIM_PARAM_BOOL:
+	case IOMMUSIM_PARAM_U64:
+	case IOMMUSIM_PARAM_ENUM:
+		return s->u != s->def->def_u64;
+	case IOMMUSIM_PARAM_DOUBLE:
+		return s->d != s->def->def_double;
+	case IOMMUSIM_PARAM_STRING:
+		return strcmp(s->s, s->def->def_string ? s->def->def_string : "") != 0;
+	}
+	return false;
+}
+
+int iommusim_params_check(const iommusim_params_t *ps, iommusim_error_t *err)
+{
+	if (!ps)
+		return iommusim_error_set(err, -EINVAL, "params_check: no set");
+	if (!ps->misuse->code)
+		return 0;
+	return iommusim_error_set(err, ps->misuse->code, "%s", ps->misuse->msg);
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+int iommusim_params_format(const iommusim_params_t *ps, const char *name, char *buf, size_t len)
+{
+	const param_slot_t *s;
+	int w;
+
+	if (!buf || !len)
+		return -EINVAL;
+	buf[0] = '\0';
+	s = slot_find(ps, name);
+	if (!s)
+		return -ENOENT;
+	w = format_value(s->def, s->u, s->d, s->s, buf, len);
+	if (w < 0)
+		return -EINVAL;
+	return (size_t)w >= len ? -ENOSPC : 0;
+}
+
+typedef struct help_row {
+	char def[64];
+	char range[256];
+} help_row_t;
+
+static size_t max_size(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
+void iommusim_param_print_help(FILE *out, const iommusim_component_t *comp)
+{
+	size_t wname = 4, wtype = 4, wdef = 7, wrange = 5, wunit = 4;
+	help_row_t *rows;
+
+	if (!out || !comp)
+		return;
+	fprintf(out, "%s: %s\n", comp->name ? comp->name : "?", comp->help ? comp->help : "");
+	if (!comp->nparams || !comp->params)
+		return;
+	rows = calloc(comp->nparams, sizeof(*rows));
+	if (!rows)
+		return;
+	for (size_t i = 0; i < comp->nparams; i++) {
+		const iommusim_param_def_t *d = &comp->params[i];
+		bool enum_ok = d->type != IOMMUSIM_PARAM_ENUM || !d->choices;
+		size_t nchoices = 0;
+
+		while (d->choices && d->choices[nchoices])
+			nchoices++;
+		if (d->type == IOMMUSIM_PARAM_ENUM)
+			enum_ok = d->def_u64 < nchoices;
+		if (enum_ok)
+			format_value(d, d->def_u64, d->def_double, d->def_string, rows[i].def,
+				     sizeof(rows[i].def));
+		else
+			snprintf(rows[i].def, sizeof(rows[i].def), "?");
+		describe_range(d, rows[i].range, sizeof(rows[i].range));
+		wname = max_size(wname, strlen(d->name ? d->name : "?"));
+		wtype = max_size(wtype, strlen(type_name(d->type)));
+		wdef = max_size(wdef, strlen(rows[i].def));
+		wrange = max_size(wrange, strlen(rows[i].range));
+		wunit = max_size(wunit, strlen(d->unit ? d->unit : "-"));
+	}
+	fprintf(out, "  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", (int)wname, "NAME", (int)wtype,
+		"TYPE", (int)wdef, "DEFAULT", (int)wrange, "RANGE", (int)wunit, "UNIT", "HELP");
+	for (size_t i = 0; i < comp->nparams; i++) {
+		const iommusim_param_def_t *d = &comp->params[i];
+		fprintf(out, "  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", (int)wname,
+			d->name ? d->name : "?", (int)wtype, type_name(d->type), (int)wdef,
+			rows[i].def, (int)wrange, rows[i].range, (int)wunit,
+			d->unit ? d->unit : "-", d->help ? d->help : "");
+	}
+	free(rows);
+}
+
+/* json_int_t is signed: values above INT64_MAX become reals (nearest double). */
+static json_t *json_u64(uint64_t v)
+{
+	if (v <= (uint64_t)INT64_MAX)
+		return json_integer((json_int_t)v);
+	return json_real((double)v);
+}
+
+char *iommusim_params_to_json(const iommusim_params_t *ps)
+{
+	json_t *root;
+	char *text;
+
+	if (!ps)
+		return NULL;
+	root = json_object();
+	if (!root)
+		return NULL;
+	for (size_t i = 0; i < ps->n; i++) {
+		const param_slot_t *s = &ps->slots[i];
+		json_t *v = NULL;
+
+		switch (s->def->type) {
+		case IOMMUSIM_PARAM_BOOL:
+			v = json_boolean(s->u);
+			break;
+		case IOMMUSIM_PARAM_U64:
+			v = json_u64(s->u);
+			break;
+		case IOMMUSIM_PARAM_DOUBLE:
+			v = json_real(s->d);
+			break;
+		case IOMMUSIM_PARAM_ENUM:
+			v = json_string(s->def->choices[s->u]);
+			break;
+		case IOMMUSIM_PARAM_STRING:
+			/* Not valid UTF-8 cannot be a JSON string; keep the document valid. */
+			v = json_string(s->s);
+			if (!v)
+				v = json_null();
+			break;
+		}
+		if (!v || json_object_set_new(root, s->def->name, v)) {
+			json_decref(root);
+			return NULL;
+		}
+	}
+	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(root);
+	return text;
 }
