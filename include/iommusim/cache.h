@@ -40,15 +40,16 @@
  *
  * REPLACEMENT. An "access" is a lookup hit, a fill, or an update in place. probe(),
  * invalidation and foreach() never change replacement state. flush() resets all of it.
- *  - LRU: the victim is the valid way whose last access is the oldest (a per-set age matrix
- *    in RTL; here each way keeps a stamp from a per-cache access counter, so ties cannot
- *    happen). Invalidating a way does not change the relative age of the others.
+ *  - LRU: the victim is the valid way whose last access is the oldest (equivalent to a
+ *    per-set age matrix; the C model stamps each way from a per-cache access counter, so
+ *    ties cannot happen). Invalidating a way does not change the relative age of the others.
  *  - TREE_PLRU: ways is a power of two; a set has ways-1 tree bits. Nodes are numbered as a
  *    heap: root 1, children of n are 2n (left, lower ways) and 2n+1 (right); leaf way w is
  *    node ways + w. An access to way w sets every internal node on its root-to-leaf path to
  *    point away from w: to 1 (right) if w is in the node's left subtree, to 0 (left)
  *    otherwise. The victim is found by walking from the root, going left on 0 and right on
  *    1. All bits start at 0. With ways == 1 there are no bits and the victim is way 0.
+ *    (The C model keeps node n in bit n - 1 of one 64-bit word per set.)
  *  - ROUND_ROBIN: a per-set pointer, starting at 0. The victim is the way it points to; after
  *    each eviction it advances to (pointer + 1) % ways. Hits, fills into invalid ways,
  *    updates and invalidations leave it alone.
@@ -73,7 +74,8 @@
  * STATS. lookups = hits + misses (lookup() only; probe() counts nothing); fills = entries
  * written into a way (steps 3 and 4); evictions = valid entries replaced (step 4); updates =
  * in-place updates (step 2); invalidated = entries dropped by invalidate, invalidate_if or
- * flush; inval_ops = calls of those three. stats_reset() zeroes the counters only.
+ * flush; inval_ops = calls of those three (a NULL match or predicate is not counted).
+ * stats_reset() zeroes the counters only.
  *
  * LOCK-STEP. Every operation reports the set and way it hit, filled, updated or evicted
  * (a fill that evicts reports the victim's way, which is the way filled), so a harness

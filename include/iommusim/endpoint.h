@@ -42,9 +42,10 @@
  * ATS invalidation. An ATS_INVAL_REQ drops the ATC entries overlapping [addr, addr + size):
  * only those of its PASID when it carries one, all PASIDs when it is global, and every entry
  * (with or without PASID) when it carries none (PCIe: a request without a PASID prefix covers
- * the whole range). A size of 2^63 covers the whole 64-bit space. It is applied when received; the completion (IOMMUSIM_MSG_ATS_INVAL_CPL,
- * same itag) is sent inval_delay after the request reaches the device and arrives at the
- * IOMMU one link latency later, or is never sent with inval_never.
+ * the whole range). A size of 2^63 stands for the whole 64-bit space. It is applied when
+ * received; the completion (IOMMUSIM_MSG_ATS_INVAL_CPL, same itag) is sent inval_delay after
+ * the request reaches the device and arrives at the IOMMU one link latency later, or is never
+ * sent with inval_never.
  *
  * Message times. Messages the endpoint sends carry the time they reach the IOMMU (send time
  * plus the link latency). Messages the IOMMU sends the endpoint (iommusim_endpoint_receive)

@@ -14,12 +14,11 @@
 
 #include <jansson.h>
 
+#include "models/core/strdist.h"
 #include "iommusim/param.h"
 
 /* Values are quoted in messages up to this many characters, so a message stays one line. */
 #define PARAM_QUOTE_MAX 64
-/* Names longer than this are never compared for "did you mean" (cost is quadratic). */
-#define PARAM_SUGGEST_MAX_LEN 96
 
 typedef struct param_slot {
 	const iommusim_param_def_t *def;
@@ -115,41 +114,6 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-/* Optimal-string-alignment edit distance (insert, delete, substitute, swap neighbours),
- * or SIZE_MAX if either string is too long to bother with. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t r0[PARAM_SUGGEST_MAX_LEN + 1], r1[PARAM_SUGGEST_MAX_LEN + 1],
-		r2[PARAM_SUGGEST_MAX_LEN + 1];
-	size_t *pp = r0, *p = r1, *c = r2;
-
-	if (la > PARAM_SUGGEST_MAX_LEN || lb > PARAM_SUGGEST_MAX_LEN)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		p[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		c[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1];
-			size_t v = p[j - 1] + cost;
-			if (p[j] + 1 < v)
-				v = p[j] + 1;
-			if (c[j - 1] + 1 < v)
-				v = c[j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    pp[j - 2] + 1 < v)
-				v = pp[j - 2] + 1;
-			c[j] = v;
-		}
-		size_t *t = pp;
-		pp = p;
-		p = c;
-		c = t;
-	}
-	return p[lb];
-}
-
 /* ---- lookup ------------------------------------------------------------------------------ */
 
 /* Index of name, or of where it would be inserted (*found false). */
@@ -201,7 +165,7 @@ static const char *suggest(const iommusim_params_t *ps, const char *key)
 	for (size_t i = 0; i < ps->n; i++) {
 		const char *name = ps->slots[i].def->name;
 		size_t nlen = strlen(name);
-		size_t d = edit_distance(key, name);
+		size_t d = iommusim_strdist(key, name);
 
 		if (d < best) {
 			best = d;

@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "models/core/strdist.h"
 #include "iommusim/stats.h"
 
 #define HIST_SUB_BITS 8
@@ -387,39 +388,6 @@ static double hist_read(const iommusim_hist_t *h, size_t which)
 	}
 }
 
-/* Optimal-string-alignment edit distance, or SIZE_MAX for names too long to compare. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t r0[STATS_SUGGEST_MAX_LEN + 1], r1[STATS_SUGGEST_MAX_LEN + 1],
-		r2[STATS_SUGGEST_MAX_LEN + 1];
-	size_t *pp = r0, *p = r1, *c = r2;
-
-	if (la > STATS_SUGGEST_MAX_LEN || lb > STATS_SUGGEST_MAX_LEN)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		p[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		c[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t v = p[j - 1] + (a[i - 1] != b[j - 1]);
-			if (p[j] + 1 < v)
-				v = p[j] + 1;
-			if (c[j - 1] + 1 < v)
-				v = c[j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    pp[j - 2] + 1 < v)
-				v = pp[j - 2] + 1;
-			c[j] = v;
-		}
-		size_t *t = pp;
-		pp = p;
-		p = c;
-		c = t;
-	}
-	return p[lb];
-}
-
 typedef struct suggestion {
 	size_t dist;
 	char name[STATS_SUGGEST_MAX_LEN + 8];
@@ -429,7 +397,7 @@ typedef struct suggestion {
 static void consider(suggestion_t *best, size_t *nbest, const char *want, const char *cand,
 		     size_t limit)
 {
-	size_t d = edit_distance(want, cand);
+	size_t d = iommusim_strdist(want, cand);
 	size_t at;
 
 	if (d > limit)

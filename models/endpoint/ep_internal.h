@@ -115,9 +115,10 @@ struct ep_event *ep_event_new(struct iommusim_endpoint *ep, enum ep_event_kind k
 			      iommusim_time_t t);
 void ep_event_done(struct iommusim_endpoint *ep, struct ep_event *ev);
 
-/* The DMA engine (ep_dma.c). Runs st from st->pos at time t until it ends or waits for a page
- * request. Returns true when the DMA ended (st->res final), false when it waits (st has then
- * been handed to ep_pri_wait and may be a different, heap copy: *stp is updated). */
+/* The DMA engine (ep_dma.c). Runs *stp from its pos at time t until it ends or waits for a
+ * page request. Returns true when the DMA ended ((*stp)->res final), false when it waits
+ * (parked by ep_pri_request). Either way *stp may have become the heap copy of a DMA that
+ * started on the caller's stack: on_heap tells. */
 bool ep_dma_run(struct iommusim_endpoint *ep, struct ep_dma_state **stp, iommusim_time_t t);
 /* Accounts a DMA that ended (counters, histogram). */
 void ep_dma_finish(struct iommusim_endpoint *ep, struct ep_dma_state *st);
@@ -125,8 +126,9 @@ void ep_dma_finish(struct iommusim_endpoint *ep, struct ep_dma_state *st);
 bool ep_pasid_ok(const struct iommusim_endpoint *ep, bool pasid_valid, uint32_t pasid);
 
 /* PRI (ep_pri.c). ep_pri_request sends a page request for the page at `page` needing
- * `access` at device time t and parks the DMA; returns false (nothing sent, DMA not parked)
- * when no PRG index is free, memory ran out or the model refused the message. */
+ * `access` at device time t and parks the DMA (moving it to the heap first, *stp updated);
+ * returns false (DMA not parked, possibly already on the heap) when no PRG index is free,
+ * memory ran out or the model refused the message. */
 bool ep_pri_request(struct iommusim_endpoint *ep, struct ep_dma_state **stp, uint64_t page,
 		    unsigned access, iommusim_time_t t);
 int ep_pri_response(struct iommusim_endpoint *ep, const iommusim_dev_msg_t *msg);

@@ -201,6 +201,9 @@ void vtd_pwc_insert(struct vtd *v, bool fl, const struct vtd_dom *d, uint64_t ad
 	iommusim_cache_t *c = fl ? v->pwc_fl : v->pwc_sl;
 	uint64_t mask = ~((1ull << (9u * (level - 1u))) - 1);
 
+	/* nested first-level entries hold second-level results: mark them for SL invalidation */
+	uint32_t flags = (fl && d->kind == VTD_K_NESTED) ? VTD_TLBF_SL : 0;
+
 	iommusim_cache_insert(c, pwc_set(c, d->did, addr, level), addr >> VTD_PAGE_SHIFT, mask,
-			      pwc_ctx(fl, d, level), 0, e, NULL, NULL);
+			      pwc_ctx(fl, d, level), flags, e, NULL, NULL);
 }

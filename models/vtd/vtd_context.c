@@ -183,7 +183,7 @@ static uint32_t vtd_pasid_fetch(struct vtd_op *op, const struct vtd_ctx_info *ci
 	uint32_t fpd;
 
 	if (vtd_op_read(op, ci->pasid_dir + (uint64_t)(pasid >> VTD_PASID_DIR_SHIFT) * 8, &pde,
-			sizeof(pde), -1, 0))
+			sizeof(pde), -2, 0))
 		return VTD_FR_SPD_1;
 	fpd = (pde & VTD_PDE_FPD) != 0;
 	op->fpd |= fpd;
@@ -193,7 +193,7 @@ static uint32_t vtd_pasid_fetch(struct vtd_op *op, const struct vtd_ctx_info *ci
 		return VTD_FR_SPD_3;
 	if (vtd_op_read(op, (pde & VTD_PDE_PTP) + (uint64_t)(pasid % VTD_PASID_TABLE_ENTRIES) *
 						     VTD_PASID_ENTRY_SIZE,
-			pe, sizeof(pe), -1, 0))
+			pe, sizeof(pe), -2, 0))
 		return VTD_FR_SPT_1;
 	memset(pi, 0, sizeof(*pi));
 	fpd |= (pe[0] & VTD_PTE_Q0_FPD) != 0;
@@ -350,6 +350,9 @@ uint32_t vtd_resolve(struct vtd_op *op, const iommusim_xlate_req_t *req, struct 
 	} else {
 		d->pasid = ci.rid_pasid;
 		d->priv = ci.rid_priv;
+		/* SCT.9: RID_PASID outside the PASID directory */
+		if ((ci.rid_pasid >> VTD_PASID_DIR_SHIFT) >> (ci.pdts + 7))
+			return VTD_FR_SCT_9;
 	}
 	fr = vtd_pasid_get(op, sid, &ci, d->pasid, &pi);
 	if (fr)

@@ -86,9 +86,12 @@ void vtd_fsts_set(struct vtd *v, uint32_t bits, iommusim_time_t t)
 
 void vtd_fsts_write(struct vtd *v, uint32_t val, iommusim_time_t t)
 {
-	(void)t;
-	v->fsts &= ~(val & VTD_FSTS_RW1C);
+	uint32_t cleared = v->fsts & val & VTD_FSTS_RW1C;
+
+	v->fsts &= ~cleared;
 	vtd_fault_ip_check(v);
+	if (cleared & (VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE))
+		vtd_iq_fsts_cleared(v, cleared, t);
 }
 
 void vtd_fectl_write(struct vtd *v, uint32_t val, iommusim_time_t t)

@@ -21,14 +21,18 @@ struct vtd;
 #define VTD_INV_DEVICE 3   /* context cache */
 #define VTD_INV_PAGE   3   /* IOTLB */
 
-/* Context-cache invalidation (also drops the PASID cache and IOTLB entries that depended on
- * the dropped context entries, as spec 6.5.2.1 requires of software-visible state). */
+/* Context-cache invalidation: gran global, domain (legacy entries of did; every scalable-mode
+ * entry, which carries no DID) or device (sid, with fm masking SID bits 2, 2:1 or 2:0 for fm
+ * 1, 2, 3). Only the context cache is affected: the PASID cache and the IOTLB are tagged by
+ * DID/PASID and software invalidates them separately (spec 6.5.3.3 guidance). */
 int vtd_inval_context(struct vtd *v, unsigned gran, uint16_t did, uint16_t sid, unsigned fm,
 		      size_t *scanned);
 
 /* IOTLB invalidation (gran global/domain/page; page: addr + 2^am pages, ih = invalidation hint:
  * leaf-only, paging-structure caches kept). Also drops the paging-structure caches the spec
- * says go with it. */
+ * says go with it. In scalable mode it covers second-level-only and nested translations
+ * (page-selective: every nested translation of the DID, whose tags are first-level inputs);
+ * first-level-only translations are left to vtd_inval_piotlb. -EINVAL also for am > 52. */
 int vtd_inval_iotlb(struct vtd *v, unsigned gran, uint16_t did, uint64_t addr, unsigned am,
 		    bool ih, size_t *scanned);
 

@@ -45,8 +45,8 @@ static inline void vtd_op_lookup(struct vtd_op *op, iommusim_time_t lat)
 	op->cost->lookup_ps += lat;
 }
 /* Reads a structure through the memory port (takes a walker slot first) and adds the
- * per-entry processing step. stage: 0 first level, 1 second level, -1 root/context/PASID
- * structures; level 1..5 for paging entries. Returns 0 or a negative errno. */
+ * per-entry processing step. stage: 0 first level, 1 second level (level 1..5), -1 root or
+ * context entry, -2 PASID directory or table entry. Returns 0 or a negative errno. */
 int vtd_op_read(struct vtd_op *op, uint64_t pa, void *buf, size_t len, int stage,
 		unsigned level);
 /* Writes a paging entry back (A/D update). */

@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The translate op (spec 3.x, 4.2): untranslated requests, ATS translation requests and
+ * translated requests, with timing.
+ *
+ * Order of work for a request issued at t (every step adds to the response's cost):
+ *   pipeline (other) -> context cache [-> root + context reads] -> PASID cache [-> PASID
+ *   directory + table reads] -> IOTLB -> on a miss: walker slot (wait) -> paging-structure
+ *   caches -> table reads (mem) with a processing step each (other) -> A/D writes (mem)
+ *   -> fault record (other).
+ * The walker slot is taken before the first memory access of the request and held until the
+ * request is done. done = issue + wait + lookup + mem + other.
+ *
+ * Request checks: a translated request needs a context that enables device-TLBs (legacy
+ * TT = 01b, scalable DTE = 1; LCT.5 / SCT.5) and is passed through unchanged; an ATS
+ * translation request needs the same and is answered with the translation, its
+ * permissions and page size. Not-present and permission conditions of an ATS request are
+ * not faults: the answer carries what is granted (see iommusim/vtd.h).
+ */
+#include <string.h>
+
+#include "models/vtd/vtd_priv.h"
+
+/* ---- the per-request operation ---------------------------------------------------------- */
+
+void vtd_op_begin(struct vtd_op *op, struct vtd *v, iommusim_time_t t, iommusim_xlate_cost_t *cost)
+{
+	op->v = v;
+	op->t = t;
+	op->cost = cost;
+	op->walker_held = false;
+	op->walker_slot = 0;
+	op->fpd = false;
+}
+
+void vtd_op_walker(struct vtd_op *op)
+{
+	iommusim_time_t start;
+
+	if (op->walker_held)
+		return;
+	start = iommusim_resource_claim(&op->v->walkers, op->t, &op->walker_slot);
+	if (start == IOMMUSIM_TIME_MAX)
+		start = op->t;   /* cannot happen: every claim is released within its request */
+	else
+		op->walker_held = true;
+	if (start > op->t) {
+		op->cost->wait_ps += start - op->t;
+		*op->v->st.wait_ps += start - op->t;
+		op->t = start;
+	}
+}
+
+void vtd_op_end(struct vtd_op *op)
+{
+	if (op->walker_held) {
+		iommusim_resource_release(&op->v->walkers, op->walker_slot, op->t);
+		op->walker_held = false;
+	}
+}
+
+int vtd_op_read(struct vtd_op *op, uint64_t pa, void *buf, size_t len, int stage, unsigned level)
+{
+	struct vtd *v = op->v;
+	iommusim_time_t done = op->t;
+	int rc;
+
+	vtd_op_walker(op);
+	rc = iommusim_port_read(v->env.mem, pa, buf, len, op->t, &done);
+	if (done < op->t)
+		done = op->t;
+	op->cost->mem_ps += done - op->t;
+	op->cost->mem_reads++;
+	(*v->st.mem_reads)++;
+	if (stage >= 0 && level >= 1 && level <= 5) {
+		op->cost->walk_reads[stage][level]++;
+		(*v->st.walk_reads[stage][level])++;
+	} else if (stage == -1) {
+		(*v->st.ctx_reads)++;
+	} else {
+		(*v->st.pasid_reads)++;
+	}
+	op->t = iommusim_time_add(done, v->lat.step);
+	op->cost->other_ps += v->lat.step;
+	return rc;
+}
+
+int vtd_op_write64(struct vtd_op *op, uint64_t pa, uint64_t val)
+{
+	struct vtd *v = op->v;
+	iommusim_time_t done = op->t;
+	int rc;
+
+	vtd_op_walker(op);
+	rc = iommusim_port_write64(v->env.mem, pa, val, op->t, &done);
+	if (done < op->t)
+		done = op->t;
+	op->cost->mem_ps += done - op->t;
+	op->cost->mem_writes++;
+	(*v->st.mem_writes)++;
+	op->t = done;
+	return rc;
+}
+
+/* ---- translation ------------------------------------------------------------------------ */
+
+static bool vtd_in_intr_range(uint64_t a)
+{
+	return a >= VTD_INTR_ADDR_BASE && a <= VTD_INTR_ADDR_LIMIT;
+}
+
+static void vtd_answer(iommusim_xlate_resp_t *resp, uint64_t addr, unsigned perm, unsigned shift)
+{
+	resp->status = IOMMUSIM_XLATE_OK;
+	resp->addr = addr;
+	resp->perm = perm;
+	resp->page_size = 1ull << shift;
+}
+
+static unsigned vtd_perm_acc(unsigned p, bool priv)
+{
+	return (p & (VTD_P_R | VTD_P_W | VTD_P_X)) | (priv ? IOMMUSIM_ACC_PRIV : 0);
+}
+
+/* Looks the request up in the IOTLB and walks on a miss. Fills resp on success (status OK
+ * or, for ATS, the not-present answer) and returns 0, or returns a fault reason. */
+static uint32_t vtd_xlate(struct vtd_op *op, const struct vtd_dom *d,
+			  const iommusim_xlate_req_t *req, unsigned access,
+			  iommusim_xlate_resp_t *resp)
+{
+	struct vtd *v = op->v;
+	bool ats = req->type == IOMMUSIM_REQ_ATS_TRANSLATE;
+	bool write = (access & IOMMUSIM_ACC_WRITE) != 0;
+	struct vtd_tlb_entry *e;
+	struct vtd_walk_res res;
+	uint32_t fr, pf;
+	unsigned granted;
+
+	vtd_op_lookup(op, v->lat.iotlb);
+	e = vtd_iotlb_lookup(v, d, req->iova);
+	if (e) {
+		memset(&res, 0, sizeof(res));
+		res.out = e->out + (req->iova & ((1ull << e->shift) - 1));
+		res.shift = e->shift;
+		res.perm_user = e->perm_user;
+		res.perm_sup = e->perm_sup;
+		res.present = !e->negative;
+		res.dirty_ok = e->dirty_ok;
+		if (e->negative) {
+			(*v->st.iotlb_hit)++;
+			op->cost->hits |= IOMMUSIM_XS_IOTLB;
+			fr = e->fault;
+			goto not_present;
+		}
+		pf = vtd_perm_fault(d, &res, access);
+		if ((ats || !pf) && (!write || res.dirty_ok)) {
+			(*v->st.iotlb_hit)++;
+			op->cost->hits |= IOMMUSIM_XS_IOTLB;
+			granted = d->priv ? res.perm_sup : res.perm_user;
+			goto answer;
+		}
+		/* permission not cached or a D update needed: walk again */
+	}
+	(*v->st.iotlb_miss)++;
+	op->cost->misses |= IOMMUSIM_XS_IOTLB;
+	fr = vtd_walk(op, d, req->iova, access, ats, &res);
+	if (fr == VTD_FR_SFL_2) {
+		if (vtd_cap(v, VTD_CAP_CM)) {
+			struct vtd_tlb_entry ne = { .shift = VTD_PAGE_SHIFT, .negative = 1,
+						    .fault = VTD_FR_SFL_2 };
+			vtd_iotlb_insert(v, d, req->iova, &ne, false);
+		}
+		goto not_present;
+	}
+	if (fr)
+		return fr;
+	if (!res.present) {
+		if (vtd_cap(v, VTD_CAP_CM)) {
+			struct vtd_tlb_entry ne = { .shift = VTD_PAGE_SHIFT, .negative = 1 };
+			vtd_iotlb_insert(v, d, req->iova, &ne, false);
+		}
+		fr = 0;
+		goto not_present;
+	}
+	if (vtd_in_intr_range(res.out & ~((1ull << res.shift) - 1)) ||
+	    vtd_in_intr_range(res.out))
+		return d->sm ? VTD_FR_SGN_8 : VTD_FR_LGN_4;
+	{
+		struct vtd_tlb_entry ne = {
+			.out = res.out & ~((1ull << res.shift) - 1),
+			.shift = (uint8_t)res.shift,
+			.perm_user = res.perm_user,
+			.perm_sup = res.perm_sup,
+			.dirty_ok = res.dirty_ok,
+		};
+		vtd_iotlb_insert(v, d, req->iova, &ne, res.global);
+	}
+	granted = d->priv ? res.perm_sup : res.perm_user;
+	pf = vtd_perm_fault(d, &res, access);
+	if (pf && !ats)
+		return pf;
+answer:
+	vtd_answer(resp, res.out, vtd_perm_acc(granted, d->priv), res.shift);
+	if (ats) {
+		pf = vtd_perm_fault(d, &res, access);
+		resp->fault_reason = pf;
+		if (pf && d->pri_ok)
+			resp->status = IOMMUSIM_XLATE_PAGE_REQUEST;
+	}
+	return 0;
+
+not_present:
+	if (!fr) {
+		res.perm_user = res.perm_sup = 0;
+		fr = vtd_perm_fault(d, &res, access);
+	}
+	if (!ats)
+		return fr;
+	/* ATS: "no translation" answer (R = W = 0); a page request may follow (4.2.3). */
+	resp->status = d->pri_ok ? IOMMUSIM_XLATE_PAGE_REQUEST : IOMMUSIM_XLATE_OK;
+	resp->fault_reason = fr;
+	resp->addr = 0;
+	resp->perm = 0;
+	resp->page_size = VTD_PAGE_SIZE;
+	return 0;
+}
+
+void vtd_translate(void *m, const iommusim_xlate_req_t *req, iommusim_xlate_resp_t *resp)
+{
+	struct vtd *v = m;
+	struct vtd_op op;
+	struct vtd_dom d;
+	unsigned access;
+	uint32_t fr = 0;
+	bool record = true;
+
+	memset(resp, 0, sizeof(*resp));
+	vtd_op_begin(&op, v, req->issue, &resp->cost);
+	op.t += v->lat.pipeline;
+	resp->cost.other_ps += v->lat.pipeline;
+	access = req->access & (IOMMUSIM_ACC_READ | IOMMUSIM_ACC_WRITE | IOMMUSIM_ACC_EXEC |
+				IOMMUSIM_ACC_PRIV);
+	if (!req->pasid_valid)
+		access &= ~(IOMMUSIM_ACC_EXEC | IOMMUSIM_ACC_PRIV);
+
+	if ((unsigned)req->type > IOMMUSIM_REQ_TRANSLATED || req->size == 0 ||
+	    (req->iova & (VTD_PAGE_SIZE - 1)) + req->size > VTD_PAGE_SIZE) {
+		/* not a request a PCIe link can carry: refused without a fault record */
+		fr = 0;
+		record = false;
+		goto fault;
+	}
+	(*v->st.req[req->type])++;
+
+	if (!(v->gsts & VTD_GSTS_TES)) {
+		/* translation disabled: requests use their own addresses (3.1) */
+		vtd_answer(resp, req->iova, VTD_P_ALL, VTD_PAGE_SHIFT);
+		resp->untranslated_only = req->type == IOMMUSIM_REQ_ATS_TRANSLATE;
+		goto done;
+	}
+	fr = vtd_resolve(&op, req, &d);
+	if (fr)
+		goto fault;
+	if (req->type != IOMMUSIM_REQ_UNTRANSLATED && !d.ats_ok) {
+		fr = d.sm ? VTD_FR_SCT_5 : VTD_FR_LCT_5;
+		goto fault;
+	}
+	if (req->type == IOMMUSIM_REQ_TRANSLATED) {
+		/* the device translated it through its ATC: passed unchanged */
+		vtd_answer(resp, req->iova, vtd_perm_acc(access, false), VTD_PAGE_SHIFT);
+		goto done;
+	}
+	if (d.kind == VTD_K_PT) {
+		if (req->iova >> v->cfg.haw) {
+			fr = d.sm ? VTD_FR_SGN_4 : VTD_FR_LGN_1;
+			goto fault;
+		}
+		vtd_answer(resp, req->iova, vtd_perm_acc(VTD_P_ALL, d.priv), VTD_PAGE_SHIFT);
+		resp->untranslated_only = req->type == IOMMUSIM_REQ_ATS_TRANSLATE;
+		goto done;
+	}
+	fr = vtd_xlate(&op, &d, req, access, resp);
+	if (fr)
+		goto fault;
+	goto done;
+
+fault:
+	resp->status = IOMMUSIM_XLATE_FAULT;
+	resp->fault_reason = fr;
+	resp->addr = 0;
+	resp->perm = 0;
+	resp->page_size = 0;
+	resp->untranslated_only = false;
+	if (record && fr) {
+		struct vtd_fault f = {
+			.reason = fr,
+			.sid = (uint16_t)req->rid,
+			.pasid_valid = req->pasid_valid,
+			.pasid = req->pasid,
+			.addr = req->iova,
+			.access = access,
+			.type = req->type,
+		};
+		vtd_fault_report(&op, &f);
+	}
+done:
+	vtd_op_end(&op);
+	resp->done = op.t;
+	switch (resp->status) {
+	case IOMMUSIM_XLATE_OK:
+		(*v->st.xlate_ok)++;
+		break;
+	case IOMMUSIM_XLATE_FAULT:
+		(*v->st.xlate_fault)++;
+		break;
+	default:
+		(*v->st.xlate_pri)++;
+		break;
+	}
+	if (v->st.latency)
+		iommusim_hist_add(v->st.latency,
+				  iommusim_clock_to_cycles(&v->clk, op.t - req->issue));
+}
+
+uint32_t vtd_page_request_check(struct vtd *v, const iommusim_dev_msg_t *msg)
+{
+	iommusim_xlate_cost_t cost;
+	struct vtd_op op;
+	struct vtd_ctx_info ci;
+	unsigned ttm = v->ttm_active;
+	uint32_t fr;
+
+	memset(&cost, 0, sizeof(cost));
+	vtd_op_begin(&op, v, msg->time, &cost);
+	if (!(v->gsts & VTD_GSTS_TES))
+		return VTD_FR_RTA_3;   /* nothing to translate for: refused, not recorded */
+	if (ttm == VTD_TTM_RESERVED || ttm == VTD_TTM_ABORT_DMA ||
+	    (ttm == VTD_TTM_SCALABLE && !vtd_ecap(v, VTD_ECAP_SMTS)))
+		fr = VTD_FR_RTA_1;
+	else if (ttm == VTD_TTM_LEGACY)
+		fr = VTD_FR_RTA_3;
+	else
+		fr = vtd_context_get(&op, (uint16_t)msg->rid, &ci);
+	if (!fr && msg->pasid_valid && !ci.paside)
+		fr = VTD_FR_SCT_6;
+	if (!fr && !ci.pre)
+		fr = VTD_FR_SCT_8;
+	if (fr) {
+		struct vtd_fault f = {
+			.reason = fr,
+			.sid = (uint16_t)msg->rid,
+			.pasid_valid = msg->pasid_valid,
+			.pasid = msg->pasid,
+			.addr = msg->addr,
+			.access = msg->access,
+			.type = IOMMUSIM_REQ_ATS_TRANSLATE,
+		};
+		vtd_fault_report(&op, &f);
+	}
+	vtd_op_end(&op);
+	return fr;
+}
