@@ -7,11 +7,13 @@
 
 #include "iommusim/endpoint.h"
 #include "iommusim/param.h"
+#include "iommusim/vtd.h"
 #include "models/core/mem_component.h"
 
 static const iommusim_component_t *const registry[] = {
 	&iommusim_mem_component,
 	&iommusim_endpoint_component,
+	&iommusim_vtd_component,
 };
 
 const iommusim_component_t *const *iommusim_components(size_t *n)

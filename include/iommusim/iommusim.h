@@ -14,6 +14,8 @@
 #include "iommusim/trace.h"
 #include "iommusim/model.h"
 #include "iommusim/endpoint.h"
+#include "iommusim/system.h"
+#include "iommusim/vtd.h"
 
 #ifdef __cplusplus
 extern "C" {

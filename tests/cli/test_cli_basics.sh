@@ -17,7 +17,7 @@ expect_grep err "no command 'frobnicate'" "unknown command is named"
 expect_exit 2 "unknown top-level option" -- "$BIN" --frob
 expect_grep err "unknown option '--frob'" "unknown option is named"
 
-for cmd in params version; do
+for cmd in demo params version; do
 	expect_exit 0 "$cmd --help" -- "$BIN" "$cmd" --help
 	expect_grep out "usage: iommusim $cmd" "$cmd --help shows its usage"
 	expect_exit 0 "help $cmd" -- "$BIN" help "$cmd"

@@ -186,6 +186,37 @@ static void test_ite_device_never_answers(void **state)
 	h_fini(&h);
 }
 
+/* A wait whose status write is under way when a time-out hits still completes; the
+ * time-out aborts only the waits that had not started. */
+static void test_ite_spares_wait_in_writing(void **state)
+{
+	static const char *const kv[] = { "vtd.ats.inval_timeout_ns=20", NULL };
+	struct h h;
+	uint64_t d[3][4];
+
+	(void)state;
+	h_init(&h, 0, DT_ECAP, kv);
+	h_qi_on(&h, 0, false);
+	h_wr(&h, 0xa0, 4, 0);
+	h.answer = false;
+	/* wait 1: ends at 116 and writes until 166; the request leaves at 138 and times out
+	 * at 158; wait 2 (after the request) ends at 150 and is aborted. */
+	d_wait(d[0], true, true, false, false, 1, STATUS_A);
+	d_devtlb(d[1], 5, 0, 0x1000, false);
+	d_wait(d[2], false, true, false, false, 2, STATUS_B);
+	h_submit(&h, d, 3);
+	h_run(&h);
+	assert_int_equal(h.v.fsts, T_FSTS_ITE);
+	assert_int_equal(h.fsts_times[0], 158 * NS);
+	assert_int_equal(rd32(&h, STATUS_A), 1);
+	assert_int_equal(h.nmsi, 1);
+	assert_int_equal(h.msis[0].t, 166 * NS);
+	assert_int_equal(rd32(&h, STATUS_B), 0);
+	assert_int_equal(h_counter(&h, "iq.wait.aborted"), 1);
+	assert_false(vtd_iq_busy(&h.v));
+	h_fini(&h);
+}
+
 static void test_late_answer_after_timeout(void **state)
 {
 	static const char *const kv[] = { "vtd.ats.inval_timeout_ns=10000", NULL };
@@ -509,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_pasid_devtlb_requests),
 		cmocka_unit_test(test_wait_after_devtlb_timing),
 		cmocka_unit_test(test_ite_device_never_answers),
+		cmocka_unit_test(test_ite_spares_wait_in_writing),
 		cmocka_unit_test(test_late_answer_after_timeout),
 		cmocka_unit_test(test_ice_unexpected_completion),
 		cmocka_unit_test(test_queue_depth_stalls),

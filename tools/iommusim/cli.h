@@ -28,5 +28,6 @@ int cli_error(const char *cmd, int code, const char *fmt, ...) __attribute__((fo
 
 extern const cli_command_t cli_cmd_params;
 extern const cli_command_t cli_cmd_version;
+extern const cli_command_t cli_cmd_demo;
 
 #endif

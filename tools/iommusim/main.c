@@ -11,7 +11,7 @@
 #include "tools/iommusim/cli.h"
 
 static const cli_command_t *const commands[] = {
-
+	&cli_cmd_demo,
 	&cli_cmd_params,
 	&cli_cmd_version,
 };
