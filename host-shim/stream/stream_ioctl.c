@@ -134,7 +134,8 @@ raw:
 		*out = stream_snum((int64_t)x);
 		return;
 	}
-	*out = stream_num(x, f->fmt == UAPI_FMT_DEC ? STREAM_NUM_DEC : STREAM_NUM_HEX);
+	*out = stream_num(x, f->fmt == UAPI_FMT_DEC || (f->fmt == UAPI_FMT_FLAGS && x == 0)
+				     ? STREAM_NUM_DEC : STREAM_NUM_HEX);
 }
 
 bool sio_selector(const uapi_ioctl_t *cmd, const void *arg, size_t arg_len, uint64_t *sel)

@@ -145,6 +145,9 @@ static int read_raw(stream_reader_t *r, size_t *len, iommusim_error_t *err)
 			return 0;   /* the last line had its newline (or the stream is empty) */
 	}
 	r->lineno++;
+	if (n > STREAM_LINE_MAX && !(n == STREAM_LINE_MAX + 1 && r->line[n - 1] == '\r'))
+		return stream_error_at(r->name, r->lineno, 0, err, -E2BIG,
+				       "line longer than the limit of %u bytes", STREAM_LINE_MAX);
 	*len = n;
 	return 1;
 }

@@ -400,6 +400,9 @@ static unsigned iq_regs_check(const struct vtd *v)
 		return VTD_QI_IQEI_WIDTH;
 	if (iq_dw256(q) && (q->iqt & VTD_QI_IQT_BIT4))
 		return VTD_QI_IQEI_TAIL_ALIGN;
+	/* IQH on a 16-byte slot with 256-bit descriptors: DW changed under an enabled queue. */
+	if (iq_dw256(q) && (q->iqh & VTD_QI_IQT_BIT4))
+		return VTD_QI_IQEI_WIDTH;
 	if (q->iqt >= iq_qbytes(q) || q->iqh >= iq_qbytes(q))
 		return VTD_QI_IQEI_TAIL;
 	return 0;

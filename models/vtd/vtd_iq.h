@@ -73,8 +73,8 @@ struct vtd;
 	{ .name = "vtd.iq.scan_entries_per_cycle", .type = IOMMUSIM_PARAM_U64, \
 	  .unit = "entries", \
 	  .help = "invalidation queue: cache entries an invalidation examines per cycle " \
-		  "(scan cost = ceil(scanned / this))", \
-	  .def_u64 = 16, .min = 1, .max = 1000000 }, \
+		  "(scan cost = ceil(scanned / this); 4 matches vtd.lat.inval_entry = 0.25)", \
+	  .def_u64 = 4, .min = 1, .max = 1000000 }, \
 	{ .name = "vtd.iq.drain_cycles", .type = IOMMUSIM_PARAM_U64, .unit = "cycles", \
 	  .help = "invalidation queue: read/write draining of an IOTLB invalidate with DR/DW " \
 		  "(only when CAP.DRD/CAP.DWD advertise draining)", \

@@ -7,7 +7,7 @@
  *
  * Timing in these tests: IOMMU clock 1 GHz (1 cycle = 1 ns), memory read 100 ns, write
  * 50 ns, default parameters: fetch 4, decode 2, cc/iotlb/piotlb/pc 40, devtlb 20, wait 10,
- * pgrp 20 cycles, 16 scanned entries per cycle, 64-byte fetches.
+ * pgrp 20 cycles, 4 scanned entries per cycle, 64-byte fetches.
  */
 #include "tests/vtd/vtd_q_harness.h"
 
@@ -406,28 +406,28 @@ static void test_timing_by_hand(void **state)
 	h_wr(&h, 0xa0, 4, 0);            /* unmask the completion interrupt */
 	h_wr(&h, 0xa8, 4, 0xfee00000);
 	h_wr(&h, 0xa4, 4, 0x41);
-	h.scanned = 40;                  /* ceil(40 / 16) = 3 scan cycles */
+	h.scanned = 40;                  /* ceil(40 / 4) = 10 scan cycles */
 	d_iotlb(d[0], 3, 9, 0x5000, 0, false, false, false);
 	d_wait(d[1], true, true, true, false, 0xc0ffee, 0x300000);
 	h_submit(&h, d, 2);              /* at t = 0 */
 	h_run(&h);
-	/* fetch: 4 + 100 -> the IOTLB invalidation at 104; it ends at 104 + 2 + 40 + 3 = 149;
-	 * the wait ends at 149 + 2 + 10 = 161, writes its status (done at 211) and then
+	/* fetch: 4 + 100 -> the IOTLB invalidation at 104; it ends at 104 + 2 + 40 + 10 = 156;
+	 * the wait ends at 156 + 2 + 10 = 168, writes its status (done at 218) and then
 	 * interrupts. */
 	assert_int_equal(h.ncalls, 1);
 	assert_int_equal(h.calls[0].t, 104 * NS);
 	assert_int_equal(h.nmsi, 1);
-	assert_int_equal(h.msis[0].t, 211 * NS);
+	assert_int_equal(h.msis[0].t, 218 * NS);
 	assert_int_equal(h.msis[0].addr, 0xfee00000);
 	assert_int_equal(h.msis[0].data, 0x41);
 	assert_int_equal(iommusim_mem_read32(h.mem, 0x300000, &status), 0);
 	assert_int_equal(status, 0xc0ffee);
 	assert_int_equal(h_rd(&h, 0x9c, 4), 1);
-	assert_int_equal(h_counter(&h, "iq.busy_ps"), 161 * NS);
+	assert_int_equal(h_counter(&h, "iq.busy_ps"), 168 * NS);
 	assert_int_equal(iommusim_stats_get(h.stats, "vtd0.iq.time.iotlb.max", &val, NULL), 0);
-	assert_true(val == 149.0 * NS);
+	assert_true(val == 156.0 * NS);
 	assert_int_equal(iommusim_stats_get(h.stats, "vtd0.iq.time.wait.max", &val, NULL), 0);
-	assert_true(val == (211.0 - 149.0) * NS);
+	assert_true(val == (218.0 - 156.0) * NS);
 	assert_int_equal(iommusim_stats_get(h.stats, "vtd0.iq.occupancy.max", &val, NULL), 0);
 	assert_true(val == 2.0);
 	assert_int_equal(iommusim_stats_get(h.stats, "vtd0.iq.occupancy.count", &val, NULL), 0);
@@ -585,6 +585,20 @@ static void test_queue_errors(void **state)
 	assert_int_equal(h.v.fsts, T_FSTS_IQE);
 	assert_int_equal(h_rd(&h, 0xb0, 8), 6);
 	assert_int_equal(h.ncalls, 0);
+	h_fini(&h);
+
+	/* DW switched to 256-bit under an enabled queue whose IQH is on a 16-byte slot. */
+	h_init(&h, 0, SM_ECAP, NULL);
+	h_qi_on(&h, 0, false);
+	d_cc(d[0], 1, 0, 0, 0);
+	h_submit(&h, d, 1);
+	h_run(&h);
+	h_wr(&h, 0x90, 8, IQ_BASE | (1ull << 11));
+	h_wr(&h, 0x88, 8, 0x40);
+	h_run(&h);
+	assert_int_equal(h.v.fsts, T_FSTS_IQE);
+	assert_int_equal(h_rd(&h, 0xb0, 8), 5);
+	assert_int_equal(h.ncalls, 1);
 	h_fini(&h);
 
 	/* IQT past the end of a one-page queue. */

@@ -93,7 +93,7 @@ static void test_levels(void **state)
 		unsigned levels;
 		uint64_t iova;
 	} rows[] = {
-		{ 3, 0x7fffffff000ull },          /* top of 39 bits */
+		{ 3, 0x7ffffff000ull },           /* top of 39 bits */
 		{ 4, 0xfffffffff000ull },         /* top of 48 bits */
 		{ 5, 0x1fffffffffff000ull },      /* top of 57 bits */
 	};
