@@ -98,6 +98,9 @@ int ifd_open(ifd_sys_t *s, const char *path, int *fd, iommusim_error_t *err);
 int ifd_open_cdev(ifd_sys_t *s, const pci_dev_t *dev, int *fd, iommusim_error_t *err);
 /* A memfd of size bytes (rounded up to pages). */
 int ifd_memfd_create(ifd_sys_t *s, uint64_t size, int *fd, iommusim_error_t *err);
+/* Reads or writes a memfd's contents at byte off: -EBADF (not a memfd), -EFAULT (past the
+ * end). */
+int ifd_memfd_rw(ifd_sys_t *s, int fd, uint64_t off, void *buf, size_t len, bool write);
 /* Closes fd with the kernel's release order (a device file unbinds from iommufd; an iommufd
  * is released once nothing holds it). -EBADF for a descriptor that is not open. */
 int ifd_close(ifd_sys_t *s, int fd, iommusim_error_t *err);

@@ -6,6 +6,7 @@
  * that IOAS. A type1 (v1) container disables huge pages so that an unmap may cut a mapping.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "host-shim/iommufd/ifd_internal.h"

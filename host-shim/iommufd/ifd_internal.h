@@ -364,7 +364,7 @@ typedef struct ifd_devfile {
 
 struct ifd_file {
 	ifd_file_kind_t kind;
-	unsigned fds;              /* descriptors referring to it */
+	unsigned fds;              /* references: descriptors, and device files of a group */
 	union {
 		ifd_ctx_t *ctx;
 		ifd_vfio_group_t *vgroup;
@@ -385,9 +385,9 @@ struct ifd_sys {
 	drv_env_t env;
 	ifd_file_t **fds;          /* fd table */
 	size_t nfds;
-	ifd_vfio_dev_t *vdevs;     /* per topology device, same index */
+	ifd_vfio_dev_t **vdevs;    /* per topology device, same index */
 	size_t nvdevs;
-	ifd_vfio_group_t *vgroups; /* per topology group, same index */
+	ifd_vfio_group_t **vgroups;/* per topology group, same index */
 	size_t nvgroups;
 	ifd_ctx_t *live;           /* contexts not yet released */
 	iommusim_time_t now;
@@ -544,6 +544,8 @@ int ifd_vfio_compat_ioas_id(ifd_ctx_t *ctx, uint32_t *id, iommusim_error_t *err)
 int ifd_fd_install(ifd_sys_t *s, ifd_file_t *f, int *fd, iommusim_error_t *err);
 ifd_file_t *ifd_file_new(ifd_file_kind_t kind);
 ifd_file_t *ifd_fd_file(ifd_sys_t *s, int fd);
+/* Drops a reference; the last one releases the file. */
+void ifd_file_put(ifd_sys_t *s, ifd_file_t *f);
 
 /* ifd_vfio.c */
 int ifd_vfio_device_ioctl(ifd_sys_t *s, ifd_devfile_t *df, uint32_t request, void *arg,

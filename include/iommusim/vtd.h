@@ -17,7 +17,9 @@
  *    the fault event MSI sent through env->msi.
  *  - A request without PASID carries no execute or privileged attribute (PCIe: those live in
  *    the PASID prefix): IOMMUSIM_ACC_EXEC and IOMMUSIM_ACC_PRIV are ignored for it; in
- *    scalable mode its privilege comes from the context entry's RID_PRIV.
+ *    scalable mode its privilege comes from the context entry's RID_PRIV. Without ECAP.ERS
+ *    (vtd.ers, default 0 as in current specification revisions) IOMMUSIM_ACC_EXEC is ignored
+ *    for every request and the first-level XD bit is ignored.
  *  - ATS translation requests: a not-present or not-permitted page is answered OK with the
  *    permissions that exist (possibly none), or IOMMUSIM_XLATE_PAGE_REQUEST when the
  *    context allows page requests (scalable, PRE = 1); fault_reason then holds the reason an

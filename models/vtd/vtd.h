@@ -96,8 +96,10 @@ struct vtd {
 	/* caches */
 	iommusim_cache_t *ctxc, *pasidc, *iotlb, *pwc_fl, *pwc_sl;
 	unsigned tlb_sizes;            /* page-size codes ever inserted in the IOTLB (bit per code) */
+	unsigned ctxc_mask, pasidc_mask, iotlb_mask, pwc_fl_mask, pwc_sl_mask;   /* sets - 1 */
 	iommusim_resource_t walkers;
 	uint64_t dummy_counter;        /* vtd_counter() result when the registry cannot allocate */
+	uint32_t trace_pid;            /* trace process id of this instance (from its name) */
 };
 
 /* Sets FSTS bits (IQE, ICE, ITE, PRO, PPF, PFO) and, if FECTL allows, signals the fault

@@ -58,6 +58,11 @@ int vtd_caches_init(struct vtd *v, const iommusim_params_t *ps, iommusim_error_t
 	v->pwc_sl = vtd_cache_new(ps, 4, sizeof(struct vtd_pwc_entry), err);
 	if (!v->pwc_sl)
 		goto fail;
+	v->ctxc_mask = iommusim_cache_geom(v->ctxc)->sets - 1;
+	v->pasidc_mask = iommusim_cache_geom(v->pasidc)->sets - 1;
+	v->iotlb_mask = iommusim_cache_geom(v->iotlb)->sets - 1;
+	v->pwc_fl_mask = iommusim_cache_geom(v->pwc_fl)->sets - 1;
+	v->pwc_sl_mask = iommusim_cache_geom(v->pwc_sl)->sets - 1;
 	return 0;
 fail:
 	vtd_caches_fini(v);
@@ -86,68 +91,23 @@ void vtd_caches_flush(struct vtd *v)
 
 /* ---- context cache ---------------------------------------------------------------------- */
 
-static unsigned ctxc_set(const struct vtd *v, uint16_t sid)
-{
-	return iommusim_cache_set_index(v->ctxc, (uint64_t)sid ^ ((uint64_t)sid >> 8));
-}
-
-struct vtd_ctx_info *vtd_ctxc_lookup(struct vtd *v, uint16_t sid, bool sm)
-{
-	return iommusim_cache_lookup(v->ctxc, ctxc_set(v, sid), sid, sm, NULL);
-}
-
 void vtd_ctxc_insert(struct vtd *v, uint16_t sid, bool sm, const struct vtd_ctx_info *ci)
 {
-	iommusim_cache_insert(v->ctxc, ctxc_set(v, sid), sid, ~0ull, sm, 0, ci, NULL, NULL);
+	iommusim_cache_insert(v->ctxc, vtd_ctxc_set(v, sid), sid, ~0ull, sm, 0, ci, NULL, NULL);
 }
 
 /* ---- PASID cache ------------------------------------------------------------------------ */
 
-static unsigned pasidc_set(const struct vtd *v, uint16_t sid, uint32_t pasid)
-{
-	return iommusim_cache_set_index(v->pasidc, (uint64_t)pasid ^ ((uint64_t)sid * 0x9e37u));
-}
-
-struct vtd_pasid_info *vtd_pasidc_lookup(struct vtd *v, uint16_t sid, uint32_t pasid)
-{
-	uint64_t tag = ((uint64_t)sid << 20) | pasid;
-
-	return iommusim_cache_lookup(v->pasidc, pasidc_set(v, sid, pasid), tag, 0, NULL);
-}
-
 void vtd_pasidc_insert(struct vtd *v, uint16_t sid, uint32_t pasid,
 		       const struct vtd_pasid_info *pi)
 {
-	uint64_t tag = ((uint64_t)sid << 20) | pasid;
-
-	iommusim_cache_insert(v->pasidc, pasidc_set(v, sid, pasid), tag, ~0ull, 0, 0, pi, NULL,
-			      NULL);
+	iommusim_cache_insert(v->pasidc, vtd_pasidc_set(v, sid, pasid), VTD_PASIDC_TAG(sid, pasid),
+			      ~0ull, 0, 0, pi, NULL, NULL);
 }
 
 /* ---- IOTLB ------------------------------------------------------------------------------ */
 
 static const unsigned vtd_size_shift[3] = { 12, 21, 30 };
-
-static unsigned iotlb_set(const struct vtd *v, uint16_t did, uint64_t iova, unsigned shift)
-{
-	return iommusim_cache_set_index(v->iotlb, (iova >> shift) ^ ((uint64_t)did << 3));
-}
-
-struct vtd_tlb_entry *vtd_iotlb_lookup(struct vtd *v, const struct vtd_dom *d, uint64_t iova)
-{
-	uint64_t tag = iova >> VTD_PAGE_SHIFT;
-
-	for (unsigned s = 0; s < 3; s++) {
-		if (!(v->tlb_sizes & (1u << s)))
-			continue;
-		struct vtd_tlb_entry *e = iommusim_cache_lookup(
-			v->iotlb, iotlb_set(v, d->did, iova, vtd_size_shift[s]), tag,
-			VTD_TLB_CTX(d->did, d->pasid, s), NULL);
-		if (e)
-			return e;
-	}
-	return NULL;
-}
 
 void vtd_iotlb_insert(struct vtd *v, const struct vtd_dom *d, uint64_t iova,
 		      const struct vtd_tlb_entry *e, bool global)
@@ -167,7 +127,7 @@ void vtd_iotlb_insert(struct vtd *v, const struct vtd_dom *d, uint64_t iova,
 		flags |= VTD_TLBF_SL;
 		break;
 	}
-	iommusim_cache_insert(v->iotlb, iotlb_set(v, d->did, iova, vtd_size_shift[s]),
+	iommusim_cache_insert(v->iotlb, vtd_iotlb_set(v, d->did, iova, vtd_size_shift[s]),
 			      iova >> VTD_PAGE_SHIFT, mask, VTD_TLB_CTX(d->did, d->pasid, s), flags, e,
 			      NULL, NULL);
 	v->tlb_sizes |= 1u << s;
@@ -180,18 +140,19 @@ static uint64_t pwc_ctx(bool fl, const struct vtd_dom *d, unsigned level)
 	return fl ? VTD_TLB_CTX(d->did, d->pasid, level) : VTD_SLPWC_CTX(d->did, level);
 }
 
-static unsigned pwc_set(iommusim_cache_t *c, uint16_t did, uint64_t addr, unsigned level)
+static unsigned pwc_set(unsigned mask, uint16_t did, uint64_t addr, unsigned level)
 {
-	return iommusim_cache_set_index(c, (addr >> VTD_LEVEL_SHIFT(level)) ^ ((uint64_t)level << 5) ^
-					       ((uint64_t)did << 3));
+	return (unsigned)(((addr >> VTD_LEVEL_SHIFT(level)) ^ ((uint64_t)level << 5) ^
+			   ((uint64_t)did << 3)) & mask);
 }
 
 const struct vtd_pwc_entry *vtd_pwc_lookup(struct vtd *v, bool fl, const struct vtd_dom *d,
 					   uint64_t addr, unsigned level)
 {
 	iommusim_cache_t *c = fl ? v->pwc_fl : v->pwc_sl;
+	unsigned mask = fl ? v->pwc_fl_mask : v->pwc_sl_mask;
 
-	return iommusim_cache_lookup(c, pwc_set(c, d->did, addr, level), addr >> VTD_PAGE_SHIFT,
+	return iommusim_cache_lookup(c, pwc_set(mask, d->did, addr, level), addr >> VTD_PAGE_SHIFT,
 				     pwc_ctx(fl, d, level), NULL);
 }
 
@@ -199,11 +160,12 @@ void vtd_pwc_insert(struct vtd *v, bool fl, const struct vtd_dom *d, uint64_t ad
 		    unsigned level, const struct vtd_pwc_entry *e)
 {
 	iommusim_cache_t *c = fl ? v->pwc_fl : v->pwc_sl;
+	unsigned smask = fl ? v->pwc_fl_mask : v->pwc_sl_mask;
 	uint64_t mask = ~((1ull << (9u * (level - 1u))) - 1);
 
 	/* nested first-level entries hold second-level results: mark them for SL invalidation */
 	uint32_t flags = (fl && d->kind == VTD_K_NESTED) ? VTD_TLBF_SL : 0;
 
-	iommusim_cache_insert(c, pwc_set(c, d->did, addr, level), addr >> VTD_PAGE_SHIFT, mask,
+	iommusim_cache_insert(c, pwc_set(smask, d->did, addr, level), addr >> VTD_PAGE_SHIFT, mask,
 			      pwc_ctx(fl, d, level), flags, e, NULL, NULL);
 }

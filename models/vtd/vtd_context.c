@@ -145,22 +145,12 @@ static uint32_t vtd_sm_fetch(struct vtd_op *op, uint16_t sid, struct vtd_ctx_inf
 	return 0;
 }
 
-uint32_t vtd_context_get(struct vtd_op *op, uint16_t sid, struct vtd_ctx_info *ci)
+uint32_t vtd_context_miss(struct vtd_op *op, uint16_t sid, struct vtd_ctx_info *ci)
 {
 	struct vtd *v = op->v;
 	bool sm = v->ttm_active == VTD_TTM_SCALABLE;
-	const struct vtd_ctx_info *c;
 	uint32_t fr;
 
-	vtd_op_lookup(op, v->lat.ctx);
-	c = vtd_ctxc_lookup(v, sid, sm);
-	if (c) {
-		(*v->st.ctx_hit)++;
-		op->cost->hits |= IOMMUSIM_XS_CONFIG;
-		*ci = *c;
-		op->fpd |= ci->fpd;
-		return ci->fault;
-	}
 	(*v->st.ctx_miss)++;
 	op->cost->misses |= IOMMUSIM_XS_CONFIG;
 	fr = sm ? vtd_sm_fetch(op, sid, ci) : vtd_legacy_fetch(op, sid, ci);
@@ -276,116 +266,16 @@ static uint32_t vtd_pasid_fetch(struct vtd_op *op, const struct vtd_ctx_info *ci
 	return 0;
 }
 
-uint32_t vtd_pasid_get(struct vtd_op *op, uint16_t sid, const struct vtd_ctx_info *ci,
-		       uint32_t pasid, struct vtd_pasid_info *pi)
+uint32_t vtd_pasid_miss(struct vtd_op *op, uint16_t sid, const struct vtd_ctx_info *ci,
+			uint32_t pasid, struct vtd_pasid_info *pi)
 {
 	struct vtd *v = op->v;
-	const struct vtd_pasid_info *c;
 	uint32_t fr;
 
-	/* SCT.7: the PASID directory has 2^(PDTS + 7) entries. */
-	if ((pasid >> VTD_PASID_DIR_SHIFT) >> (ci->pdts + 7))
-		return VTD_FR_SCT_7;
-	vtd_op_lookup(op, v->lat.pasid);
-	c = vtd_pasidc_lookup(v, sid, pasid);
-	if (c) {
-		(*v->st.pasid_hit)++;
-		op->cost->hits |= IOMMUSIM_XS_PASID;
-		*pi = *c;
-		op->fpd |= pi->fpd;
-		return 0;
-	}
 	(*v->st.pasid_miss)++;
 	op->cost->misses |= IOMMUSIM_XS_PASID;
 	fr = vtd_pasid_fetch(op, ci, pasid, pi);
 	if (!fr)
 		vtd_pasidc_insert(v, sid, pasid, pi);
 	return fr;
-}
-
-/* ---- a request's view ------------------------------------------------------------------- */
-
-uint32_t vtd_resolve(struct vtd_op *op, const iommusim_xlate_req_t *req, struct vtd_dom *d)
-{
-	struct vtd *v = op->v;
-	struct vtd_ctx_info ci;
-	struct vtd_pasid_info pi;
-	uint16_t sid = (uint16_t)req->rid;
-	unsigned ttm = v->ttm_active;
-	uint32_t fr;
-	bool exec = false;
-
-	memset(d, 0, sizeof(*d));
-	d->sid = sid;
-	if (ttm == VTD_TTM_RESERVED || ttm == VTD_TTM_ABORT_DMA ||
-	    (ttm == VTD_TTM_SCALABLE && !vtd_ecap(v, VTD_ECAP_SMTS)))
-		return VTD_FR_RTA_1;
-	if (ttm == VTD_TTM_LEGACY && req->pasid_valid)
-		return VTD_FR_RTA_2;
-	fr = vtd_context_get(op, sid, &ci);
-	if (fr)
-		return fr;
-	if (ttm == VTD_TTM_LEGACY) {
-		d->kind = ci.tt == VTD_TT_PASS_THROUGH ? VTD_K_PT : VTD_K_LEGACY;
-		d->did = ci.did;
-		d->ats_ok = ci.tt == VTD_TT_DEV_TLB;
-		d->sl_levels = ci.levels;
-		d->sl_root = ci.slptptr;
-		return 0;
-	}
-
-	d->sm = true;
-	d->ats_ok = ci.dte;
-	d->pri_ok = ci.pre;
-	if (req->pasid_valid) {
-		unsigned pss = (unsigned)((v->ecap & VTD_ECAP_PSS_MASK) >> VTD_ECAP_PSS_SHIFT);
-
-		if (!ci.paside)
-			return VTD_FR_SCT_6;
-		if (req->pasid >> (pss + 1))
-			return VTD_FR_SCT_7;
-		d->pasid = req->pasid;
-		d->priv = (req->access & IOMMUSIM_ACC_PRIV) != 0;
-		exec = (req->access & IOMMUSIM_ACC_EXEC) != 0;
-	} else {
-		d->pasid = ci.rid_pasid;
-		d->priv = ci.rid_priv;
-		/* SCT.9: RID_PASID outside the PASID directory */
-		if ((ci.rid_pasid >> VTD_PASID_DIR_SHIFT) >> (ci.pdts + 7))
-			return VTD_FR_SCT_9;
-	}
-	fr = vtd_pasid_get(op, sid, &ci, d->pasid, &pi);
-	if (fr)
-		return fr;
-	if (d->priv && !pi.sre)
-		return VTD_FR_SPT_6;
-	if (exec && !pi.ere)
-		return VTD_FR_SPT_5;
-	switch (pi.pgtt) {
-	case VTD_PGTT_FL:
-		d->kind = VTD_K_FL;
-		break;
-	case VTD_PGTT_SL:
-		d->kind = VTD_K_SL;
-		break;
-	case VTD_PGTT_NESTED:
-		d->kind = VTD_K_NESTED;
-		break;
-	default:
-		d->kind = VTD_K_PT;
-		break;
-	}
-	d->did = pi.did;
-	d->sl_levels = pi.sl_levels;
-	d->fl_levels = pi.fl_levels;
-	d->sl_root = pi.slptptr;
-	d->fl_root = pi.flptptr;
-	d->slee = pi.slee;
-	d->slade = pi.slade;
-	d->wpe = pi.wpe;
-	d->nxe = pi.nxe;
-	d->smep = pi.smep;
-	d->eafe = pi.eafe;
-	d->pgsnp = pi.pgsnp;
-	return 0;
 }

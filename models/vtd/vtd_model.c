@@ -54,8 +54,8 @@ static const iommusim_param_def_t vtd_param_defs[] = {
 	      "(4-level), bit 3 = 57-bit (5-level)"),
 	P_U64("vtd.nd", 6, 0, 6, NULL, "CAP.ND: 2^(4 + 2*nd) domain IDs; DID bits above are reserved"),
 	P_BOOL("vtd.cm", 0,
-	       "CAP.CM caching mode: not-present and faulting entries may be cached (software must "
-	       "invalidate after making an entry present)"),
+	       "CAP.CM caching mode: not-present context entries and leaves are cached (software "
+	       "must invalidate after making an entry present)"),
 	P_BOOL("vtd.rwbf", 0, "CAP.RWBF: write-buffer flushing required (GCMD.WBF works)"),
 	P_U64("vtd.sllps", 3, 0, 3, NULL,
 	      "CAP.SLLPS: second-level large pages, bit 0 = 2 MiB, bit 1 = 1 GiB"),
@@ -73,7 +73,9 @@ static const iommusim_param_def_t vtd_param_defs[] = {
 	P_BOOL("vtd.sc", 1, "ECAP.SC: snoop control (SNP bit of second-level leaves)"),
 	P_BOOL("vtd.nest", 1, "ECAP.NEST: nested (first level over second level) translation"),
 	P_BOOL("vtd.prs", 1, "ECAP.PRS: page requests"),
-	P_BOOL("vtd.ers", 1, "ECAP.ERS: execute requests"),
+	P_BOOL("vtd.ers", 0,
+	       "ECAP.ERS: execute requests (rev. 3: ERE/SLEE/NXE/SMEP and the XD bit; later "
+	       "revisions removed them: with 0, XD is ignored and execute requests are plain reads)"),
 	P_BOOL("vtd.srs", 1, "ECAP.SRS: supervisor requests"),
 	P_BOOL("vtd.eafs", 1, "ECAP.EAFS: extended accessed flag (PASID entry EAFE)"),
 	P_BOOL("vtd.pasid", 1, "ECAP.PASID: requests with PASID"),
@@ -363,6 +365,16 @@ static int vtd_create(const iommusim_params_t *ps, const iommusim_model_env_t *e
 	if (rc)
 		goto fail;
 	vtd_counters_init(v);
+	if (v->env.trace) {
+		/* a stable process id per instance name, so several models share one trace */
+		uint32_t h = 2166136261u;
+
+		for (const char *c = v->instance; *c; c++)
+			h = (h ^ (uint8_t)*c) * 16777619u;
+		v->trace_pid = 1000 + h % 100000;
+		iommusim_trace_track(v->env.trace, v->trace_pid, 1, v->instance, "translate");
+		iommusim_trace_track(v->env.trace, v->trace_pid, 2, v->instance, "faults");
+	}
 	v->frcd = calloc(v->cfg.nfr, sizeof(*v->frcd));
 	if (!v->frcd) {
 		rc = iommusim_error_set(err, -ENOMEM, "vtd: out of memory");
@@ -423,71 +435,3 @@ const iommusim_model_ops_t iommusim_vtd_ops = {
 	.translate = vtd_translate,
 	.device_msg = vtd_device_msg,
 };
-
-const char *iommusim_vtd_fault_reason_name(uint32_t fr)
-{
-	switch (fr) {
-	case VTD_FR_LRT_2: return "LRT.2 root entry not present";
-	case VTD_FR_LCT_2: return "LCT.2 context entry not present";
-	case VTD_FR_LCT_4: return "LCT.4 invalid context entry";
-	case VTD_FR_LGN_1: return "LGN.1 address beyond the guest address width";
-	case VTD_FR_LGN_2: return "LGN.2 no write permission";
-	case VTD_FR_LGN_3: return "LGN.3 no read permission";
-	case VTD_FR_LSL_1: return "LSL.1 second-level paging entry access failed";
-	case VTD_FR_LRT_1: return "LRT.1 root table access failed";
-	case VTD_FR_LCT_1: return "LCT.1 context table access failed";
-	case VTD_FR_LRT_3: return "LRT.3 root entry reserved field set";
-	case VTD_FR_LCT_3: return "LCT.3 context entry reserved field set";
-	case VTD_FR_LSL_2: return "LSL.2 second-level paging entry reserved field set";
-	case VTD_FR_LCT_5: return "LCT.5 request type blocked by the context's TT";
-	case VTD_FR_LGN_4: return "LGN.4 output address in the interrupt range";
-	case VTD_FR_RTA_1: return "RTA.1 root table mode (TTM) reserved or not supported";
-	case VTD_FR_RTA_2: return "RTA.2 request with PASID in legacy mode";
-	case VTD_FR_RTA_3: return "RTA.3 page request in legacy mode";
-	case VTD_FR_SRT_1: return "SRT.1 root entry access failed";
-	case VTD_FR_SRT_2: return "SRT.2 root entry not present";
-	case VTD_FR_SRT_3: return "SRT.3 root entry reserved field set";
-	case VTD_FR_SCT_1: return "SCT.1 context entry access failed";
-	case VTD_FR_SCT_2: return "SCT.2 context entry not present";
-	case VTD_FR_SCT_3: return "SCT.3 context entry reserved field set";
-	case VTD_FR_SCT_4: return "SCT.4 invalid context entry";
-	case VTD_FR_SCT_5: return "SCT.5 translation/translated request with DTE = 0";
-	case VTD_FR_SCT_6: return "SCT.6 request with PASID with PASIDE = 0";
-	case VTD_FR_SCT_7: return "SCT.7 PASID beyond the PASID directory";
-	case VTD_FR_SCT_8: return "SCT.8 page request with PRE = 0";
-	case VTD_FR_SCT_9: return "SCT.9 RID_PASID error";
-	case VTD_FR_SPD_1: return "SPD.1 PASID directory entry access failed";
-	case VTD_FR_SPD_2: return "SPD.2 PASID directory entry not present";
-	case VTD_FR_SPD_3: return "SPD.3 PASID directory entry reserved field set";
-	case VTD_FR_SPT_1: return "SPT.1 PASID table entry access failed";
-	case VTD_FR_SPT_2: return "SPT.2 PASID table entry not present";
-	case VTD_FR_SPT_3: return "SPT.3 PASID table entry reserved field set";
-	case VTD_FR_SPT_4: return "SPT.4 invalid PASID table entry";
-	case VTD_FR_SPT_5: return "SPT.5 execute request with ERE = 0";
-	case VTD_FR_SPT_6: return "SPT.6 supervisor request with SRE = 0";
-	case VTD_FR_SFL_1: return "SFL.1 first-level paging entry access failed";
-	case VTD_FR_SFL_2: return "SFL.2 first-level paging entry not present";
-	case VTD_FR_SFL_3: return "SFL.3 first-level paging entry reserved field set";
-	case VTD_FR_SFL_4: return "SFL.4 first-level root access failed";
-	case VTD_FR_SFL_5: return "SFL.5 first-level table address beyond the second-level width";
-	case VTD_FR_SFL_6: return "SFL.6 no second-level read permission for the first-level root";
-	case VTD_FR_SFL_7: return "SFL.7 no second-level read permission for a first-level table";
-	case VTD_FR_SFL_8: return "SFL.8 no second-level write permission for a first-level A/D update";
-	case VTD_FR_SFL_9: return "SFL.9 first-level A/D update needed without snoop";
-	case VTD_FR_SFL_10: return "SFL.10 first-level A/D update failed";
-	case VTD_FR_SSL_1: return "SSL.1 second-level paging entry access failed";
-	case VTD_FR_SSL_2: return "SSL.2 second-level paging entry permission error";
-	case VTD_FR_SSL_3: return "SSL.3 second-level paging entry reserved field set";
-	case VTD_FR_SSL_4: return "SSL.4 invalid second-level table pointer";
-	case VTD_FR_SSL_5: return "SSL.5 second-level A/D update needed without snoop";
-	case VTD_FR_SGN_1: return "SGN.1 first-level address not canonical";
-	case VTD_FR_SGN_2: return "SGN.2 user request to a supervisor page";
-	case VTD_FR_SGN_3: return "SGN.3 no execute permission";
-	case VTD_FR_SGN_4: return "SGN.4 address beyond the hardware maximum";
-	case VTD_FR_SGN_5: return "SGN.5 second-level input address beyond the AGAW";
-	case VTD_FR_SGN_6: return "SGN.6 no write permission";
-	case VTD_FR_SGN_7: return "SGN.7 no read permission";
-	case VTD_FR_SGN_8: return "SGN.8 output address in the interrupt range";
-	default: return "unknown fault reason";
-	}
-}

@@ -32,12 +32,25 @@ struct vtd_op {
 	bool fpd;                      /* an FPD bit was seen: qualified faults are not recorded */
 };
 
-void vtd_op_begin(struct vtd_op *op, struct vtd *v, iommusim_time_t t,
-		  iommusim_xlate_cost_t *cost);
+static inline void vtd_op_begin(struct vtd_op *op, struct vtd *v, iommusim_time_t t,
+				iommusim_xlate_cost_t *cost)
+{
+	op->v = v;
+	op->t = t;
+	op->cost = cost;
+	op->walker_held = false;
+	op->walker_slot = 0;
+	op->fpd = false;
+}
 /* Takes a walker slot (once per request) before the first memory access. */
 void vtd_op_walker(struct vtd_op *op);
-/* Releases the walker slot at the current time. */
-void vtd_op_end(struct vtd_op *op);
+void vtd_op_release(struct vtd_op *op);
+/* Releases the walker slot (if taken) at the current time. */
+static inline void vtd_op_end(struct vtd_op *op)
+{
+	if (op->walker_held)
+		vtd_op_release(op);
+}
 /* Adds a cache lookup's latency. */
 static inline void vtd_op_lookup(struct vtd_op *op, iommusim_time_t lat)
 {
@@ -99,15 +112,13 @@ struct vtd_dom {
 };
 
 /* ---- context and PASID resolution (vtd_context.c) -------------------------------------- */
-/* Resolves the context entry of sid (context cache, else root and context table reads).
- * Returns 0 or a fault reason; *ci is filled on success. */
-uint32_t vtd_context_get(struct vtd_op *op, uint16_t sid, struct vtd_ctx_info *ci);
-/* Resolves the PASID table entry of (sid, pasid) below a scalable context. */
-uint32_t vtd_pasid_get(struct vtd_op *op, uint16_t sid, const struct vtd_ctx_info *ci,
-		       uint32_t pasid, struct vtd_pasid_info *pi);
-/* Full resolution of a request to a vtd_dom: root-table mode checks, context, RID_PASID,
- * PASID entry, the PASID-entry request checks (SRE, ERE). Returns 0 or a fault reason. */
-uint32_t vtd_resolve(struct vtd_op *op, const iommusim_xlate_req_t *req, struct vtd_dom *d);
+/* Context-cache miss: reads the root and context entries of sid into ci, checks them and
+ * caches the result. Returns 0 or a fault reason. */
+uint32_t vtd_context_miss(struct vtd_op *op, uint16_t sid, struct vtd_ctx_info *ci);
+/* PASID-cache miss: reads the PASID directory and table entry of (sid, pasid) below the
+ * scalable context ci into pi, checks and caches it. */
+uint32_t vtd_pasid_miss(struct vtd_op *op, uint16_t sid, const struct vtd_ctx_info *ci,
+			uint32_t pasid, struct vtd_pasid_info *pi);
 /* Number of second-level levels for an AW field value, 0 if the value is not supported by
  * CAP.SAGAW. */
 unsigned vtd_aw_levels(const struct vtd *v, unsigned aw);
@@ -129,6 +140,13 @@ struct vtd_walk_res {
  * caller checks res perms against the access) or a structural fault reason. */
 uint32_t vtd_walk(struct vtd_op *op, const struct vtd_dom *d, uint64_t iova, unsigned access,
 		  bool ats, struct vtd_walk_res *res);
+/* The VTD_P_* an access needs (a request with neither read nor write is a read). */
+static inline unsigned vtd_access_need(unsigned access)
+{
+	unsigned need = access & (VTD_P_R | VTD_P_W | VTD_P_X);
+
+	return (need & (VTD_P_R | VTD_P_W)) ? need : need | VTD_P_R;
+}
 /* The fault reason for an access that res does not permit (0 if it is permitted). */
 uint32_t vtd_perm_fault(const struct vtd_dom *d, const struct vtd_walk_res *res,
 			unsigned access);
@@ -144,6 +162,7 @@ struct vtd_tlb_entry {
 	uint8_t shift;
 	uint8_t perm_user, perm_sup;
 	uint8_t dirty_ok;
+	uint8_t us_denied;             /* first level: user requests fail SGN.2 */
 	uint8_t negative;              /* CM = 1: a cached not-present leaf */
 	uint8_t fault;                 /* negative: its structural fault, 0 = permission fault */
 };
@@ -165,16 +184,58 @@ struct vtd_tlb_entry {
 #define VTD_SLPWC_CTX(did, level) ((uint64_t)(did) | ((uint64_t)(level) << 16))
 #define VTD_SLPWC_DID_MASK  0xffffull
 
-/* Looks d/iova up in the IOTLB (all page sizes). NULL on a miss. */
-struct vtd_tlb_entry *vtd_iotlb_lookup(struct vtd *v, const struct vtd_dom *d, uint64_t iova);
+/* Set selection (the caller chooses the set, cache.h): mixes the structure's own index bits
+ * with the DID so domains spread. Inline: the lookups below are on the hit path. */
+static inline unsigned vtd_iotlb_set(const struct vtd *v, uint16_t did, uint64_t iova,
+				     unsigned shift)
+{
+	return (unsigned)(((iova >> shift) ^ ((uint64_t)did << 3)) & v->iotlb_mask);
+}
+static inline unsigned vtd_ctxc_set(const struct vtd *v, uint16_t sid)
+{
+	return (unsigned)(((uint64_t)sid ^ ((uint64_t)sid >> 8)) & v->ctxc_mask);
+}
+static inline unsigned vtd_pasidc_set(const struct vtd *v, uint16_t sid, uint32_t pasid)
+{
+	return (unsigned)(((uint64_t)pasid ^ ((uint64_t)sid * 0x9e37u)) & v->pasidc_mask);
+}
+#define VTD_PASIDC_TAG(sid, pasid) (((uint64_t)(sid) << 20) | (pasid))
+
+/* Looks d/iova up in the IOTLB (4 KiB, 2 MiB, 1 GiB in turn, each only if such entries were
+ * ever inserted). NULL on a miss. */
+static inline struct vtd_tlb_entry *vtd_iotlb_lookup(struct vtd *v, const struct vtd_dom *d,
+						     uint64_t iova)
+{
+	uint64_t tag = iova >> VTD_PAGE_SHIFT;
+
+	for (unsigned s = 0; s < 3; s++) {
+		if (!(v->tlb_sizes & (1u << s)))
+			continue;
+		struct vtd_tlb_entry *e = (struct vtd_tlb_entry *)iommusim_cache_lookup(
+			v->iotlb, vtd_iotlb_set(v, d->did, iova, 12 + 9 * s), tag,
+			VTD_TLB_CTX(d->did, d->pasid, s), NULL);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
 void vtd_iotlb_insert(struct vtd *v, const struct vtd_dom *d, uint64_t iova,
 		      const struct vtd_tlb_entry *e, bool global);
 
 /* Context cache (key: source-id and mode). */
-struct vtd_ctx_info *vtd_ctxc_lookup(struct vtd *v, uint16_t sid, bool sm);
+static inline struct vtd_ctx_info *vtd_ctxc_lookup(struct vtd *v, uint16_t sid, bool sm)
+{
+	return (struct vtd_ctx_info *)iommusim_cache_lookup(v->ctxc, vtd_ctxc_set(v, sid), sid, sm,
+							    NULL);
+}
 void vtd_ctxc_insert(struct vtd *v, uint16_t sid, bool sm, const struct vtd_ctx_info *ci);
 /* PASID cache (key: source-id and PASID; DID in the payload). */
-struct vtd_pasid_info *vtd_pasidc_lookup(struct vtd *v, uint16_t sid, uint32_t pasid);
+static inline struct vtd_pasid_info *vtd_pasidc_lookup(struct vtd *v, uint16_t sid,
+						       uint32_t pasid)
+{
+	return (struct vtd_pasid_info *)iommusim_cache_lookup(
+		v->pasidc, vtd_pasidc_set(v, sid, pasid), VTD_PASIDC_TAG(sid, pasid), 0, NULL);
+}
 void vtd_pasidc_insert(struct vtd *v, uint16_t sid, uint32_t pasid,
 		       const struct vtd_pasid_info *pi);
 
@@ -192,6 +253,53 @@ const struct vtd_pwc_entry *vtd_pwc_lookup(struct vtd *v, bool fl, const struct 
 					   uint64_t addr, unsigned level);
 void vtd_pwc_insert(struct vtd *v, bool fl, const struct vtd_dom *d, uint64_t addr,
 		    unsigned level, const struct vtd_pwc_entry *e);
+
+/* ---- cached resolution (hit path inline) ------------------------------------------------ */
+/* The context entry of sid: context cache, else vtd_context_miss into buf. Returns 0 or a
+ * fault reason; on success *out points at the decoded entry (the cache payload or buf),
+ * valid until the context cache next changes. */
+static inline uint32_t vtd_context_get(struct vtd_op *op, uint16_t sid,
+				       const struct vtd_ctx_info **out, struct vtd_ctx_info *buf)
+{
+	struct vtd *v = op->v;
+	const struct vtd_ctx_info *c;
+
+	vtd_op_lookup(op, v->lat.ctx);
+	c = vtd_ctxc_lookup(v, sid, v->ttm_active == VTD_TTM_SCALABLE);
+	if (c) {
+		(*v->st.ctx_hit)++;
+		op->cost->hits |= IOMMUSIM_XS_CONFIG;
+		*out = c;
+		op->fpd |= c->fpd;
+		return c->fault;
+	}
+	*out = buf;
+	return vtd_context_miss(op, sid, buf);
+}
+
+/* The PASID table entry of (sid, pasid) below the scalable context ci, likewise. */
+static inline uint32_t vtd_pasid_get(struct vtd_op *op, uint16_t sid,
+				     const struct vtd_ctx_info *ci, uint32_t pasid,
+				     const struct vtd_pasid_info **out, struct vtd_pasid_info *buf)
+{
+	struct vtd *v = op->v;
+	const struct vtd_pasid_info *c;
+
+	/* SCT.7: the PASID directory has 2^(PDTS + 7) entries. */
+	if ((pasid >> VTD_PASID_DIR_SHIFT) >> (ci->pdts + 7))
+		return VTD_FR_SCT_7;
+	vtd_op_lookup(op, v->lat.pasid);
+	c = vtd_pasidc_lookup(v, sid, pasid);
+	if (c) {
+		(*v->st.pasid_hit)++;
+		op->cost->hits |= IOMMUSIM_XS_PASID;
+		*out = c;
+		op->fpd |= c->fpd;
+		return 0;
+	}
+	*out = buf;
+	return vtd_pasid_miss(op, sid, ci, pasid, buf);
+}
 
 /* ---- faults (vtd_fault.c) --------------------------------------------------------------- */
 struct vtd_fault {

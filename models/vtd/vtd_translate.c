@@ -17,21 +17,12 @@
  * permissions and page size. Not-present and permission conditions of an ATS request are
  * not faults: the answer carries what is granted (see iommusim/vtd.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "models/vtd/vtd_priv.h"
 
 /* ---- the per-request operation ---------------------------------------------------------- */
-
-void vtd_op_begin(struct vtd_op *op, struct vtd *v, iommusim_time_t t, iommusim_xlate_cost_t *cost)
-{
-	op->v = v;
-	op->t = t;
-	op->cost = cost;
-	op->walker_held = false;
-	op->walker_slot = 0;
-	op->fpd = false;
-}
 
 void vtd_op_walker(struct vtd_op *op)
 {
@@ -51,12 +42,10 @@ void vtd_op_walker(struct vtd_op *op)
 	}
 }
 
-void vtd_op_end(struct vtd_op *op)
+void vtd_op_release(struct vtd_op *op)
 {
-	if (op->walker_held) {
-		iommusim_resource_release(&op->v->walkers, op->walker_slot, op->t);
-		op->walker_held = false;
-	}
+	iommusim_resource_release(&op->v->walkers, op->walker_slot, op->t);
+	op->walker_held = false;
 }
 
 int vtd_op_read(struct vtd_op *op, uint64_t pa, void *buf, size_t len, int stage, unsigned level)
@@ -66,7 +55,15 @@ int vtd_op_read(struct vtd_op *op, uint64_t pa, void *buf, size_t len, int stage
 	int rc;
 
 	vtd_op_walker(op);
-	rc = iommusim_port_read(v->env.mem, pa, buf, len, op->t, &done);
+	if (len == 8) {
+		/* paging and PASID directory entries: the port's 64-bit path is the fast one */
+		uint64_t q = 0;
+
+		rc = iommusim_port_read64(v->env.mem, pa, &q, op->t, &done);
+		memcpy(buf, &q, 8);
+	} else {
+		rc = iommusim_port_read(v->env.mem, pa, buf, len, op->t, &done);
+	}
 	if (done < op->t)
 		done = op->t;
 	op->cost->mem_ps += done - op->t;
@@ -100,6 +97,103 @@ int vtd_op_write64(struct vtd_op *op, uint64_t pa, uint64_t val)
 	(*v->st.mem_writes)++;
 	op->t = done;
 	return rc;
+}
+
+/* ---- a request's view ------------------------------------------------------------------- */
+
+/* Full resolution of a request to a vtd_dom: root-table mode checks, context, RID_PASID,
+ * PASID entry, the PASID-entry request checks (SRE, ERE). Returns 0 or a fault reason. */
+static uint32_t vtd_resolve(struct vtd_op *op, const iommusim_xlate_req_t *req, struct vtd_dom *d)
+{
+	struct vtd *v = op->v;
+	struct vtd_ctx_info cbuf;
+	struct vtd_pasid_info pbuf;
+	const struct vtd_ctx_info *ci;
+	const struct vtd_pasid_info *pi;
+	uint16_t sid = (uint16_t)req->rid;
+	unsigned ttm = v->ttm_active;
+	uint32_t fr;
+	bool exec = false;
+
+	d->sid = sid;
+	if (ttm == VTD_TTM_RESERVED || ttm == VTD_TTM_ABORT_DMA ||
+	    (ttm == VTD_TTM_SCALABLE && !vtd_ecap(v, VTD_ECAP_SMTS)))
+		return VTD_FR_RTA_1;
+	if (ttm == VTD_TTM_LEGACY && req->pasid_valid)
+		return VTD_FR_RTA_2;
+	fr = vtd_context_get(op, sid, &ci, &cbuf);
+	if (fr)
+		return fr;
+	if (ttm == VTD_TTM_LEGACY) {
+		d->kind = ci->tt == VTD_TT_PASS_THROUGH ? VTD_K_PT : VTD_K_LEGACY;
+		d->sm = false;
+		d->did = ci->did;
+		d->pasid = 0;
+		d->ats_ok = ci->tt == VTD_TT_DEV_TLB;
+		d->pri_ok = false;
+		d->priv = false;
+		d->sl_levels = ci->levels;
+		d->fl_levels = 0;
+		d->sl_root = ci->slptptr;
+		d->fl_root = 0;
+		d->slee = d->slade = d->wpe = d->nxe = d->smep = d->eafe = d->pgsnp = false;
+		return 0;
+	}
+
+	d->sm = true;
+	d->ats_ok = ci->dte;
+	d->pri_ok = ci->pre;
+	if (req->pasid_valid) {
+		unsigned pss = (unsigned)((v->ecap & VTD_ECAP_PSS_MASK) >> VTD_ECAP_PSS_SHIFT);
+
+		if (!ci->paside)
+			return VTD_FR_SCT_6;
+		if (req->pasid >> (pss + 1))
+			return VTD_FR_SCT_7;
+		d->pasid = req->pasid;
+		d->priv = (req->access & IOMMUSIM_ACC_PRIV) != 0;
+		exec = (req->access & IOMMUSIM_ACC_EXEC) && vtd_ecap(v, VTD_ECAP_ERS);
+	} else {
+		d->pasid = ci->rid_pasid;
+		d->priv = ci->rid_priv;
+		/* SCT.9: RID_PASID outside the PASID directory */
+		if ((ci->rid_pasid >> VTD_PASID_DIR_SHIFT) >> (ci->pdts + 7))
+			return VTD_FR_SCT_9;
+	}
+	fr = vtd_pasid_get(op, sid, ci, d->pasid, &pi, &pbuf);
+	if (fr)
+		return fr;
+	if (d->priv && !pi->sre)
+		return VTD_FR_SPT_6;
+	if (exec && !pi->ere)
+		return VTD_FR_SPT_5;
+	switch (pi->pgtt) {
+	case VTD_PGTT_FL:
+		d->kind = VTD_K_FL;
+		break;
+	case VTD_PGTT_SL:
+		d->kind = VTD_K_SL;
+		break;
+	case VTD_PGTT_NESTED:
+		d->kind = VTD_K_NESTED;
+		break;
+	default:
+		d->kind = VTD_K_PT;
+		break;
+	}
+	d->did = pi->did;
+	d->sl_levels = pi->sl_levels;
+	d->fl_levels = pi->fl_levels;
+	d->sl_root = pi->slptptr;
+	d->fl_root = pi->flptptr;
+	d->slee = pi->slee;
+	d->slade = pi->slade;
+	d->wpe = pi->wpe;
+	d->nxe = pi->nxe && vtd_ecap(v, VTD_ECAP_ERS);
+	d->smep = pi->smep;
+	d->eafe = pi->eafe;
+	d->pgsnp = pi->pgsnp;
+	return 0;
 }
 
 /* ---- translation ------------------------------------------------------------------------ */
@@ -146,17 +240,17 @@ static uint32_t vtd_xlate(struct vtd_op *op, const struct vtd_dom *d,
 		res.perm_sup = e->perm_sup;
 		res.present = !e->negative;
 		res.dirty_ok = e->dirty_ok;
+		res.us_denied = e->us_denied;
 		if (e->negative) {
 			(*v->st.iotlb_hit)++;
 			op->cost->hits |= IOMMUSIM_XS_IOTLB;
 			fr = e->fault;
 			goto not_present;
 		}
-		pf = vtd_perm_fault(d, &res, access);
-		if ((ats || !pf) && (!write || res.dirty_ok)) {
+		granted = d->priv ? res.perm_sup : res.perm_user;
+		if ((ats || !(vtd_access_need(access) & ~granted)) && (!write || res.dirty_ok)) {
 			(*v->st.iotlb_hit)++;
 			op->cost->hits |= IOMMUSIM_XS_IOTLB;
-			granted = d->priv ? res.perm_sup : res.perm_user;
 			goto answer;
 		}
 		/* permission not cached or a D update needed: walk again */
@@ -192,6 +286,7 @@ static uint32_t vtd_xlate(struct vtd_op *op, const struct vtd_dom *d,
 			.perm_user = res.perm_user,
 			.perm_sup = res.perm_sup,
 			.dirty_ok = res.dirty_ok,
+			.us_denied = res.us_denied,
 		};
 		vtd_iotlb_insert(v, d, req->iova, &ne, res.global);
 	}
@@ -225,6 +320,29 @@ not_present:
 	return 0;
 }
 
+/* Trace: IOTLB misses (walks) as spans on the "translate" track, faults and page-request
+ * answers as instants. Hits are not traced (there are too many). */
+static void vtd_trace_xlate(struct vtd *v, const iommusim_xlate_req_t *req,
+			    const iommusim_xlate_resp_t *resp)
+{
+	char args[192];
+
+	snprintf(args, sizeof(args),
+		 "{\"rid\":%u,\"pasid\":%d,\"iova\":\"0x%llx\",\"reads\":%u,\"writes\":%u,"
+		 "\"fault\":\"0x%02x\"}",
+		 (unsigned)req->rid, req->pasid_valid ? (int)req->pasid : -1,
+		 (unsigned long long)req->iova, (unsigned)resp->cost.mem_reads,
+		 (unsigned)resp->cost.mem_writes, (unsigned)resp->fault_reason);
+	if (resp->cost.misses & IOMMUSIM_XS_IOTLB)
+		iommusim_trace_span(v->env.trace, v->trace_pid, 1, "vtd", "walk", req->issue,
+				    resp->done - req->issue, args);
+	if (resp->status != IOMMUSIM_XLATE_OK)
+		iommusim_trace_instant(v->env.trace, v->trace_pid, 2, "vtd",
+				       resp->status == IOMMUSIM_XLATE_FAULT ? "fault"
+									     : "page_request",
+				       resp->done, args);
+}
+
 void vtd_translate(void *m, const iommusim_xlate_req_t *req, iommusim_xlate_resp_t *resp)
 {
 	struct vtd *v = m;
@@ -255,6 +373,8 @@ void vtd_translate(void *m, const iommusim_xlate_req_t *req, iommusim_xlate_resp
 				IOMMUSIM_ACC_PRIV);
 	if (!req->pasid_valid)
 		access &= ~(IOMMUSIM_ACC_EXEC | IOMMUSIM_ACC_PRIV);
+	else if (!vtd_ecap(v, VTD_ECAP_ERS))
+		access &= ~IOMMUSIM_ACC_EXEC;   /* execute-requested is not supported: ignored */
 
 	if ((unsigned)req->type > IOMMUSIM_REQ_TRANSLATED || req->size == 0 ||
 	    (req->iova & (VTD_PAGE_SIZE - 1)) + req->size > VTD_PAGE_SIZE) {
@@ -330,11 +450,14 @@ done:
 		(*v->st.xlate_pri)++;
 		break;
 	}
+	if (v->env.trace && (resp->status != IOMMUSIM_XLATE_OK ||
+			     (resp->cost.misses & IOMMUSIM_XS_IOTLB)))
+		vtd_trace_xlate(v, req, resp);
 	if (v->st.latency) {
-		iommusim_time_t d = op.t - req->issue;
+		iommusim_time_t lat = op.t - req->issue;
 		/* the default 1 GHz clock divides by a constant (a multiply, not a division) */
-		uint64_t cyc = v->clk.period_ps == 1000 ? (d + 999) / 1000
-							: iommusim_clock_to_cycles(&v->clk, d);
+		uint64_t cyc = v->clk.period_ps == 1000 ? (lat + 999) / 1000
+							: iommusim_clock_to_cycles(&v->clk, lat);
 		iommusim_hist_add(v->st.latency, cyc);
 	}
 }
@@ -343,7 +466,8 @@ uint32_t vtd_page_request_check(struct vtd *v, const iommusim_dev_msg_t *msg)
 {
 	iommusim_xlate_cost_t cost;
 	struct vtd_op op;
-	struct vtd_ctx_info ci;
+	struct vtd_ctx_info cbuf;
+	const struct vtd_ctx_info *ci = NULL;
 	unsigned ttm = v->ttm_active;
 	uint32_t fr;
 
@@ -357,10 +481,10 @@ uint32_t vtd_page_request_check(struct vtd *v, const iommusim_dev_msg_t *msg)
 	else if (ttm == VTD_TTM_LEGACY)
 		fr = VTD_FR_RTA_3;
 	else
-		fr = vtd_context_get(&op, (uint16_t)msg->rid, &ci);
-	if (!fr && msg->pasid_valid && !ci.paside)
+		fr = vtd_context_get(&op, (uint16_t)msg->rid, &ci, &cbuf);
+	if (!fr && msg->pasid_valid && !ci->paside)
 		fr = VTD_FR_SCT_6;
-	if (!fr && !ci.pre)
+	if (!fr && !ci->pre)
 		fr = VTD_FR_SCT_8;
 	if (fr) {
 		struct vtd_fault f = {

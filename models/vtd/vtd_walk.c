@@ -8,7 +8,8 @@
  * entry used and D in the leaf of a permitted write. Legacy mode has no A/D.
  *
  * First level: IA-32e 4- or 5-level paging (FLPM); the input must be canonical; P, R/W,
- * U/S and XD (with NXE) accumulate down the walk; supervisor writes ignore R/W unless WPE;
+ * U/S and XD (with NXE, when ECAP.ERS) accumulate down the walk; supervisor writes ignore
+ * R/W unless WPE;
  * supervisor execution of user pages is refused with SMEP; 1 GiB pages need CAP.FL1GP.
  * A (and EA with EAFE) is set in every entry used and D in the leaf of a permitted write.
  *
@@ -176,7 +177,9 @@ static uint64_t fl_rsvd(const struct vtd *v, const struct vtd_dom *d, unsigned l
 {
 	uint64_t r = vtd_haw_rsvd(v);
 
-	if (!d->nxe)
+	/* XD is reserved with NXE = 0 where execute requests exist (rev. 3 ECAP.ERS); later
+	 * revisions dropped execute requests and with them NXE/XD: ignored then */
+	if (!d->nxe && vtd_ecap(v, VTD_ECAP_ERS))
 		r |= VTD_FL_XD;
 	if (level >= 4)
 		r |= VTD_FL_PS;

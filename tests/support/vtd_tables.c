@@ -24,7 +24,7 @@ static int vtdt_dev_cb(void *ctx, const iommusim_dev_msg_t *msg)
 	if (tb->nmsg < sizeof(tb->msg) / sizeof(tb->msg[0]))
 		tb->msg[tb->nmsg] = *msg;
 	tb->nmsg++;
-	return 0;
+	return tb->fwd ? tb->fwd(tb->fwd_ctx, msg) : 0;
 }
 
 int vtdt_init(vtdt_t *tb, const char *const *params, uint64_t read_ns, uint64_t write_ns,

@@ -111,6 +111,9 @@ typedef struct vtdt {
 	struct vtdt_msi msi[16];
 	unsigned nmsg;
 	iommusim_dev_msg_t msg[16];
+	/* optional: also deliver the model's device messages here (e.g. to an endpoint) */
+	int (*fwd)(void *ctx, const iommusim_dev_msg_t *msg);
+	void *fwd_ctx;
 } vtdt_t;
 
 /* Builds a bench: memory of 2^40 bytes, port latencies read_ns / write_ns, the model with

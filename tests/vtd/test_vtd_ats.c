@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "iommusim/endpoint.h"
+#include "models/vtd/vtd.h"
 #include "tests/support/vtd_tables.h"
 
 #define SID  0x0600u
@@ -98,6 +100,9 @@ static void test_ats_answers(void **state)
 	assert_int_equal(r.status, IOMMUSIM_XLATE_PAGE_REQUEST);
 	assert_int_equal(r.perm & (R | W), 0);
 	assert_int_equal(r.fault_reason, 0x81);
+	r = ats(&f, 1, 0x3000, R);                  /* the same from the IOTLB */
+	assert_true(r.cost.hits & IOMMUSIM_XS_IOTLB);
+	assert_int_equal(r.fault_reason, 0x81);
 	/* second level only, no PASID (RID_PASID 2): not present */
 	r = vtdt_xlate(&f.tb, SID, false, 0, 0x5000, R, AT, 0);
 	assert_int_equal(r.status, IOMMUSIM_XLATE_PAGE_REQUEST);
@@ -107,7 +112,7 @@ static void test_ats_answers(void **state)
 	assert_int_equal(r.addr, PA + 0x1000);
 	/* none of this is a recorded fault */
 	assert_int_equal(vtdt_rd(&f.tb, T_FSTS, 4, 0), 0);
-	assert_int_equal(vtdt_stat(&f.tb, "xlate.page_request"), 4);
+	assert_int_equal(vtdt_stat(&f.tb, "xlate.page_request"), 5);
 	/* a structural fault is still recorded */
 	r = ats(&f, 1, 0x0000800000000000ull, R);
 	assert_int_equal(r.status, IOMMUSIM_XLATE_FAULT);
@@ -253,6 +258,93 @@ static void test_device_msg_routing(void **state)
 	vtdt_fini(&f.tb);
 }
 
+/* ---- with a real endpoint: ATS, page request, group response, retry ------------------- */
+
+struct ep_fx {
+	iommusim_endpoint_t *ep;
+	unsigned done_calls;
+	iommusim_dma_result_t last;
+};
+
+static int to_ep(void *ctx, const iommusim_dev_msg_t *msg)
+{
+	return iommusim_endpoint_receive(((struct ep_fx *)ctx)->ep, msg);
+}
+
+static void dma_done(void *ctx, const iommusim_dma_result_t *res)
+{
+	struct ep_fx *e = ctx;
+
+	e->done_calls++;
+	e->last = *res;
+}
+
+static void test_endpoint_pri_retry(void **state)
+{
+	struct afx f;
+	struct ep_fx e = { 0 };
+	iommusim_endpoint_cfg_t cfg;
+	iommusim_model_t iommu;
+	iommusim_dma_t dma;
+	iommusim_dma_result_t res;
+	uint64_t buf = 0, pq, d0, d1, want = 0x1122334455667788ull;
+
+	(void)state;
+	afx_init(&f, T_SCE_DTE | T_SCE_PRE);
+	pq = vtdt_page(&f.tb);
+	vtdt_wr(&f.tb, 0xd0, 8, pq, 0);                 /* PQA: a 4 KiB page request queue */
+	iommu.ops = f.tb.ops;
+	iommu.impl = f.tb.m;
+	iommusim_endpoint_cfg_default(&cfg);
+	cfg.rid = SID;
+	cfg.ats = true;
+	cfg.pri = true;
+	e.ep = iommusim_endpoint_create(&cfg, "ep0", &iommu, &f.tb.port, f.tb.sched, f.tb.stats,
+					NULL);
+	assert_non_null(e.ep);
+	iommusim_endpoint_on_complete(e.ep, dma_done, &e);
+	f.tb.fwd = to_ep;
+	f.tb.fwd_ctx = &e;
+
+	/* IOVA 0x9000 of PASID 1 is not mapped: the ATS answer asks for a page request */
+	memset(&dma, 0, sizeof(dma));
+	dma.iova = 0x9000;
+	dma.len = 8;
+	dma.buf = &buf;
+	dma.pasid_valid = true;
+	dma.pasid = 1;
+	assert_int_equal(iommusim_endpoint_dma(e.ep, &dma, 0, &res), 0);
+	assert_int_equal(res.status, IOMMUSIM_DMA_PRI_PENDING);
+	iommusim_sched_run_all(f.tb.sched, 10000);
+	/* the page request is in the queue: RID, PASID, address, read, last in group */
+	d0 = vtdt_peek(&f.tb, pq);
+	d1 = vtdt_peek(&f.tb, pq + 8);
+	assert_int_equal(d0 & 0xff, 1);
+	assert_int_equal((d0 >> 16) & 0xffff, SID);
+	assert_int_equal((d0 >> 32) & 0xfffff, 1);
+	assert_int_equal(d1 & ~0xfffull, 0x9000);
+	assert_int_equal(d1 & 1, 1);
+	assert_int_equal(e.done_calls, 0);
+
+	/* software maps the page and answers the group */
+	vtdt_fl_map(&f.tb, &f.flpt, 4, 0x9000, PA + 0x9000, 12, T_FL_P | T_FL_US, FLT);
+	assert_int_equal(iommusim_mem_write64(f.tb.mem, PA + 0x9000, want), 0);
+	assert_int_equal(vtd_prq_group_response(f.tb.m, SID, true, 1, (uint32_t)(d1 >> 3) & 0x1ff,
+						IOMMUSIM_PRG_SUCCESS,
+						iommusim_sched_now(f.tb.sched)), 0);
+	iommusim_sched_run_all(f.tb.sched, 10000);
+	assert_int_equal(e.done_calls, 1);
+	assert_int_equal(e.last.status, IOMMUSIM_DMA_OK);
+	assert_int_equal(buf, want);
+	/* the retry's ATS answer is cached in the device: a second DMA needs no translation */
+	assert_int_equal(iommusim_endpoint_dma(e.ep, &dma, iommusim_sched_now(f.tb.sched), &res), 0);
+	assert_int_equal(res.status, IOMMUSIM_DMA_OK);
+	assert_int_equal(res.atc_hits, 1);
+	assert_int_equal(vtdt_rd(&f.tb, T_FSTS, 4, 0), 0);
+	iommusim_endpoint_destroy(e.ep);
+	vtdt_fini(&f.tb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_page_request_admission),
 		cmocka_unit_test(test_page_request_legacy),
 		cmocka_unit_test(test_device_msg_routing),
+		cmocka_unit_test(test_endpoint_pri_retry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

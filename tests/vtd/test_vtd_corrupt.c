@@ -93,7 +93,7 @@ static uint64_t rng_next(uint64_t *s)
 static const uint64_t fuzz_iovas[] = { 0x1000, 0x2000, 0x7000, 0x200000, 0x345000, 0x40000000,
 				       0x7fff0000, 0x12345678000ull };
 
-static void fuzz_build(vtdt_t *tb, bool scalable)
+static void fuzz_build(vtdt_t *tb, bool scalable, bool ers)
 {
 	uint64_t slpt = 0, flpt = 0;
 	const uint64_t flt = T_FL_P | T_FL_RW | T_FL_US, slt = T_SL_R | T_SL_W;
@@ -128,8 +128,8 @@ static void fuzz_build(vtdt_t *tb, bool scalable)
 			pe[0] = T_PE0_P | T_PE0_AW(2) | T_PE0_PGTT(pgtt) |
 				(pgtt == 2 || pgtt == 3 ? slpt : 0) | (pasid == 6 ? T_PE0_SLADE : 0);
 			pe[1] = 1 + pasid % 3;
-			pe[2] = (pgtt == 1 || pgtt == 3 ? flpt : 0) | T_PE2_SRE | T_PE2_ERE |
-				(pasid & 4 ? T_PE2_NXE | T_PE2_WPE : 0);
+			pe[2] = (pgtt == 1 || pgtt == 3 ? flpt : 0) | T_PE2_SRE |
+				(ers ? T_PE2_ERE : 0) | (pasid & 4 ? T_PE2_NXE | T_PE2_WPE : 0);
 			vtdt_pasid_entry(tb, dir, pasid, pe);
 		}
 	}
@@ -145,7 +145,7 @@ static void fuzz_mode(bool scalable, uint64_t seed, const char *const *params)
 
 	assert_int_equal(vtdt_init(&tb, params, 10, 10, NULL), 0);
 	v = tb.m;
-	fuzz_build(&tb, scalable);
+	fuzz_build(&tb, scalable, params != NULL);
 	end = tb.next_page;
 	for (unsigned i = 0; i < 4000; i++) {
 		uint64_t x = rng_next(&s), y = rng_next(&s);
@@ -210,7 +210,7 @@ static void test_fuzz_legacy(void **state)
 static void test_fuzz_scalable(void **state)
 {
 	static const char *const p[] = { "vtd.fl5lp=1", "vtd.sagaw=0xe", "vtd.mgaw=57",
-					 "vtd.cm=1", NULL };
+					 "vtd.cm=1", "vtd.ers=1", NULL };
 	(void)state;
 	for (uint64_t seed = 1; seed <= 4; seed++)
 		fuzz_mode(true, seed * 0xbf58476d1ce4e5b9ull, seed & 1 ? p : NULL);

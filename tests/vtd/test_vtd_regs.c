@@ -37,7 +37,7 @@ static void test_reset_values(void **state)
 	assert_int_equal(cap, exp);
 	ecap = vtdt_rd(&tb, T_ECAP, 8, 0);
 	exp = (1ull << 0) | (1ull << 1) | (1ull << 2) | (1ull << 6) | (1ull << 7) | (0x0full << 8) |
-	      (1ull << 26) | (1ull << 29) | (1ull << 30) | (1ull << 31) | (1ull << 34) |
+	      (1ull << 26) | (1ull << 29) | (1ull << 31) | (1ull << 34) |
 	      (19ull << 35) | (1ull << 40) | (1ull << 42) | (1ull << 43) | (1ull << 45) |
 	      (1ull << 46) | (1ull << 47) | (1ull << 48) | (1ull << 49) | (1ull << 53);
 	assert_int_equal(ecap, exp);

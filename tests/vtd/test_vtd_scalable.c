@@ -63,6 +63,8 @@ static iommusim_xlate_resp_t px(struct sfx *f, uint32_t pasid, uint64_t iova, un
 
 static void expect_ok(iommusim_xlate_resp_t r, uint64_t addr)
 {
+	if (r.status != IOMMUSIM_XLATE_OK)
+		print_message("  unexpected fault 0x%02x\n", r.fault_reason);
 	assert_int_equal(r.status, IOMMUSIM_XLATE_OK);
 	assert_int_equal(r.addr, addr);
 }
@@ -130,12 +132,14 @@ static void test_sl_no_ad(void **state)
 }
 
 /* SLEE: X of the second level is checked for execute requests only when enabled. */
+static const char *const p_ers[] = { "vtd.ers=1", NULL };
+
 static void test_sl_execute(void **state)
 {
 	struct sfx f;
 
 	(void)state;
-	sfx_init(&f, NULL, T_SCE_PASIDE, 0);
+	sfx_init(&f, p_ers, T_SCE_PASIDE, 0);
 	sfx_pasid(&f, 1, 2, 9, 0, T_PE2_ERE);
 	sfx_pasid(&f, 2, 2, 9, T_PE0_SLEE, T_PE2_ERE);
 	vtdt_sl_map(&f.tb, &f.slpt, 4, 0x1000, PA, 12, T_SL_R, T_SL_R | T_SL_W);
@@ -153,7 +157,7 @@ static void test_fl_user_supervisor(void **state)
 	const uint64_t tbl = T_FL_P | T_FL_RW | T_FL_US;
 
 	(void)state;
-	sfx_init(&f, NULL, T_SCE_PASIDE, 0);
+	sfx_init(&f, p_ers, T_SCE_PASIDE, 0);
 	sfx_pasid(&f, 5, 1, 3, 0, T_PE2_SRE | T_PE2_ERE | T_PE2_NXE | T_PE2_EAFE);
 	sfx_pasid(&f, 6, 1, 3, 0, T_PE2_SRE | T_PE2_NXE | T_PE2_WPE);
 	sfx_pasid(&f, 7, 1, 3, 0, T_PE2_SRE | T_PE2_ERE | T_PE2_NXE | T_PE2_SMEP);
@@ -194,6 +198,26 @@ static void test_fl_user_supervisor(void **state)
 	/* canonical upper half works, a non-canonical address does not */
 	expect_ok(px(&f, 5, 0xffff800000001000ull, R | PRIV), PA + 0x4000);
 	expect_fault(px(&f, 5, 0x0000800000001000ull, R | PRIV), 0x80);
+	vtdt_fini(&f.tb);
+}
+
+/* Without ECAP.ERS (current specification revisions): no execute requests, XD ignored. */
+static void test_fl_no_execute_requests(void **state)
+{
+	struct sfx f;
+	const uint64_t tbl = T_FL_P | T_FL_RW | T_FL_US;
+
+	(void)state;
+	sfx_init(&f, NULL, T_SCE_PASIDE, 0);
+	assert_int_equal((vtdt_rd(&f.tb, T_ECAP, 8, 0) >> 30) & 1, 0);
+	sfx_pasid(&f, 5, 1, 3, 0, T_PE2_NXE);          /* NXE is ignored, not reserved */
+	vtdt_fl_map(&f.tb, &f.flpt, 4, 0x1000000, PA, 12, T_FL_P | T_FL_RW | T_FL_US | T_FL_XD,
+		    tbl | T_FL_XD);
+	expect_ok(px(&f, 5, 0x1000000, R | X), PA);
+	expect_ok(px(&f, 5, 0x1000000, W), PA);
+	/* ERE is a reserved field then */
+	sfx_pasid(&f, 6, 1, 3, 0, T_PE2_ERE);
+	expect_fault(px(&f, 6, 0x1000000, R), 0x5a);
 	vtdt_fini(&f.tb);
 }
 
@@ -433,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_sl_no_ad),
 		cmocka_unit_test(test_sl_execute),
 		cmocka_unit_test(test_fl_user_supervisor),
+		cmocka_unit_test(test_fl_no_execute_requests),
 		cmocka_unit_test(test_fl_5level),
 		cmocka_unit_test(test_fl_large_pages),
 		cmocka_unit_test(test_nested),

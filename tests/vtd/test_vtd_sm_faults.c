@@ -397,6 +397,7 @@ static const char *const p_noslads[] = { "vtd.slads=0", NULL };
 static const char *const p_noeafs[] = { "vtd.eafs=0", NULL };
 static const char *const p_nosrs[] = { "vtd.srs=0", NULL };
 static const char *const p_noers[] = { "vtd.ers=0", NULL };
+static const char *const p_ers[] = { "vtd.ers=1", NULL };
 static const char *const p_noflts[] = { "vtd.flts=0", "vtd.nest=0", "vtd.eafs=0",
 					"vtd.fl1gp=0", NULL };
 static const char *const p_noslts[] = { "vtd.slts=0", "vtd.nest=0", "vtd.slads=0", NULL };
@@ -451,13 +452,13 @@ static const struct frow sm_faults[] = {
 	{ "SPT.4 AW not in SAGAW", NULL, 2, s_aw39, true, IOVA, R, U, 0x5b, 0 },
 	{ "SPT.4 FLPM 5-level without FL5LP", NULL, 1, s_pe_flpm5, true, IOVA, R, U, 0x5b, 0 },
 	{ "SPT.4 FLPM reserved", NULL, 1, s_pe_flpm2, true, IOVA, R, U, 0x5b, 0 },
-	{ "SPT.5 execute with ERE=0", NULL, 1, NULL, true, IOVA, R | X, U, 0x5c, 0 },
+	{ "SPT.5 execute with ERE=0", p_ers, 1, NULL, true, IOVA, R | X, U, 0x5c, 0 },
 	{ "SPT.6 supervisor with SRE=0", NULL, 1, NULL, true, IOVA, R | PRIV, U, 0x5d, 0 },
 	{ "SFL.1 FL entry access", NULL, 1, s_fl_pml4_far, true, IOVA, R, U, 0x70, 0 },
 	{ "SFL.2 FL not present", NULL, 1, s_fl_np, true, IOVA, R, U, 0x71, 0 },
 	{ "SFL.3 address above HAW", NULL, 1, s_fl_haw, true, IOVA, R, U, 0x72, 0 },
 	{ "SFL.3 PS in a PML4E", NULL, 1, s_fl_ps4, true, IOVA, R, U, 0x72, 0 },
-	{ "SFL.3 XD with NXE=0", NULL, 1, s_fl_xd_nonxe, true, IOVA, R, U, 0x72, 0 },
+	{ "SFL.3 XD with NXE=0 (ERS)", p_ers, 1, s_fl_xd_nonxe, true, IOVA, R, U, 0x72, 0 },
 	{ "SFL.3 2 MiB address bits", NULL, 1, s_fl_2m_low, true, 0x200000, R, U, 0x72, 0 },
 	{ "SFL.3 1 GiB without FL1GP", p_no1g, 1, s_fl_1g_no, true, 0x40000000, R, U, 0x72, 0 },
 	{ "SFL.4 FL root access", NULL, 1, s_flpt_far, true, IOVA, R, U, 0x73, 0 },
@@ -472,7 +473,7 @@ static const struct frow sm_faults[] = {
 	{ "SSL.3 SL reserved", NULL, 2, s_sl_rsvd, true, IOVA, R, U, 0x7a, 0 },
 	{ "SGN.1 not canonical", NULL, 1, NULL, true, 0x0000800000005000ull, R, U, 0x80, 0 },
 	{ "SGN.2 user to supervisor page", NULL, 1, s_fl_sup, true, IOVA, R, U, 0x81, 0 },
-	{ "SGN.3 execute-disable", NULL, 1, s_fl_xd, true, IOVA, R | X, U, 0x82, 0 },
+	{ "SGN.3 execute-disable", p_ers, 1, s_fl_xd, true, IOVA, R | X, U, 0x82, 0 },
 	{ "SGN.4 pass-through beyond HAW", NULL, 4, NULL, true, 1ull << 46, R, U, 0x83, 0 },
 	{ "SGN.5 SL input beyond AGAW", NULL, 2, NULL, true, 1ull << 48, R, U, 0x84, 0 },
 	{ "SGN.5 nested output beyond SL", p_mgaw44, 3, s_nest_out_beyond, true, IOVA, R, U, 0x84, 0 },
@@ -482,8 +483,9 @@ static const struct frow sm_faults[] = {
 	{ "SGN.7 SL not present", NULL, 2, s_sl_np, true, IOVA, R, U, 0x86, 0 },
 	{ "SGN.7 nested output no SL read", NULL, 3, s_nest_out_noread, true, IOVA, R, U, 0x86, 0 },
 	{ "SGN.8 interrupt range", NULL, 2, s_sl_intr, true, IOVA, W, U, 0x87, 0 },
-	{ "(control) FL exec with ERE", NULL, 1, s_fl_ere, true, IOVA, R | X, U, 0, 0 },
+	{ "(control) FL exec with ERE", p_ers, 1, s_fl_ere, true, IOVA, R | X, U, 0, 0 },
 	{ "(control) TTM kept", NULL, 2, s_ttm_nosm, true, IOVA, R, U, 0, 0 },
+	{ "(control) XD ignored without ERS", NULL, 1, s_fl_xd_nonxe, true, IOVA, R, U, 0, 0 },
 };
 
 static void test_sm_fault_table(void **state)

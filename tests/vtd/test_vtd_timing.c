@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "iommusim/trace.h"
 #include "tests/support/vtd_tables.h"
 
 #define R IOMMUSIM_ACC_READ
@@ -183,6 +184,56 @@ static void test_statistics(void **state)
 	vtdt_fini(&tb);
 }
 
+/* With a trace sink, walks become spans and faults instants on the instance's tracks. */
+static void test_trace(void **state)
+{
+	vtdt_t tb;
+	iommusim_model_env_t env;
+	iommusim_trace_t *tr;
+	FILE *f = tmpfile();
+	char buf[8192];
+	size_t n;
+	void *m;
+	uint64_t slpt = 0;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(vtdt_init(&tb, NULL, 100, 50, NULL), 0);
+	tr = iommusim_trace_open_stream(f);
+	assert_non_null(tr);
+	memset(&env, 0, sizeof(env));
+	env.sched = tb.sched;
+	env.mem = &tb.port;
+	env.stats = tb.stats;
+	env.trace = tr;
+	env.instance = "vtd7";
+	assert_int_equal(tb.ops->create(tb.ps, &env, &m, NULL), 0);
+	tb.ops->destroy(tb.m);
+	tb.m = m;
+	vtdt_enable(&tb, false);
+	vtdt_sl_map(&tb, &slpt, 4, 0x1000, 0x700000, 12, T_SL_R, T_SL_R | T_SL_W);
+	vtdt_legacy_ctx(&tb, 0x0100, vtdt_legacy_lo(slpt, 0, false), vtdt_legacy_hi(2, 1));
+	vtdt_dma(&tb, 0x0100, 0x1000, R, 0);
+	vtdt_dma(&tb, 0x0100, 0x1000, R, 0);           /* a hit: not traced */
+	vtdt_dma(&tb, 0x0100, 0x1000, W, 0);           /* a fault */
+	assert_int_equal(iommusim_trace_close(tr), 0);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	assert_non_null(strstr(buf, "\"vtd7\""));
+	assert_non_null(strstr(buf, "\"walk\""));
+	assert_non_null(strstr(buf, "\"fault\""));
+	assert_non_null(strstr(buf, "0x05"));
+	/* two walks (the first miss, and the write's walk that found no permission); the hit
+	 * in between is not traced */
+	unsigned walks = 0;
+	for (const char *p = buf; (p = strstr(p, "\"walk\"")) != NULL; p++)
+		walks++;
+	assert_int_equal(walks, 2);
+	vtdt_fini(&tb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_sm_miss_and_ad),
 		cmocka_unit_test(test_fault_cost),
 		cmocka_unit_test(test_statistics),
+		cmocka_unit_test(test_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

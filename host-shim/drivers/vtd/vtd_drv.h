@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VT-d "kernel driver" of the host shim: the drv_ops_t of host-shim/drivers/driver.h for
+ * an Intel VT-d hardware model (include/iommusim/vtd.h), behaving as Linux intel-iommu does.
+ * It sees the hardware only through the model's MMIO ops and simulated memory: it builds
+ * root, context, PASID and paging tables in frames from env->alloc_frame, posts descriptors
+ * to the invalidation queue and bumps the tail, waits for the wait descriptor's status word
+ * by polling memory while running the scheduler, and drains the fault recording registers
+ * and the page request queue.
+ *
+ * Time. The driver's own work costs simulated CPU time (parameters drv.vtd.cost.*): each
+ * operation starts at the scheduler's current time, adds the cost of every PTE write, MMIO
+ * access and descriptor it builds, issues its MMIO accesses at that running time and, at the
+ * end, runs the scheduler up to it. A synchronous invalidation runs the scheduler until the
+ * wait descriptor's status write is seen at a poll step (drv.vtd.qi.poll_ns) or the time-out
+ * (drv.vtd.qi.timeout_ns) passes; the time from the tail write to the observed completion
+ * is the invalidation time of statistics drv.<name>.qi.wait and drv.<name>.unmap.inval.
+ * Operations must not be called from inside a scheduler event (they run the scheduler).
+ *
+ * Interrupt handlers. The fault-event and page-request handlers run from ops->advance and
+ * vtd_drv_poll(): fault records become entries of the fault log (vtd_drv_fault_log), page
+ * requests are decoded and passed to env->report_fault. Their register reads cost CPU time
+ * only when there is something to handle (an interrupt-driven handler runs only then).
+ *
+ * Statistics (drv.<name>.*, name "vtd" unless given): qi.submits, qi.desc.<type> (cc, iotlb,
+ * devtlb, wait, piotlb, pc, pdevtlb, pgrp_resp), qi.errors.iqe, qi.errors.ite,
+ * qi.timeouts, histogram qi.wait (ps per synchronous submit), histogram unmap.inval (ps of
+ * invalidation per flushed unmap: every submit of one iotlb_sync added up), flush.strict,
+ * flush.batched, flush.deferred (flush-queue flushes), flush.fq_full, flush.fq_timer,
+ * flush.queued, flush.skipped (skip_flush), flush.psi, flush.dsi, flush.devtlb,
+ * flush.cm_map, map.calls, map.bytes, map.pages_4k/2m/1g, unmap.calls, unmap.bytes,
+ * unmap.superpage_whole, pt.tables, pt.tables_freed, pt.pte_writes, mmio.reads,
+ * mmio.writes, cpu_ps, prq.requests, prq.bad, prq.responses, fault.records, dirty.cleared.
+ */
+#ifndef IOMMUSIM_VTD_DRV_H
+#define IOMMUSIM_VTD_DRV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host-shim/drivers/driver.h"
+#include "iommusim/error.h"
+#include "iommusim/model.h"
+#include "iommusim/param.h"
+#include "iommusim/sched.h"
+#include "iommusim/stats.h"
+#include "iommusim/time.h"
+
+/* Parameters "drv.vtd.*" (`iommusim params drv.vtd` lists them with defaults and help). */
+extern const iommusim_component_t vtd_drv_component;
+
+/* Brings up the VT-d behind hw as intel-iommu does (CAP/ECAP, queued invalidation, root
+ * table, page request queue, fault event registers, SRTP, global invalidations, TE) and
+ * fills out with the instance. ps must contain vtd_drv_component (NULL: defaults). The
+ * statistics go to a registry the driver owns (vtd_drv_stats). Errors: -EINVAL (a parameter
+ * the hardware cannot honour, e.g. first-level paging without ECAP.FLTS), -ENOMEM,
+ * -ETIMEDOUT (the hardware did not acknowledge a command), -EIO. */
+int vtd_drv_create(const drv_env_t *env, iommusim_model_t *hw, iommusim_sched_t *sched,
+		   const iommusim_params_t *ps, drv_instance_t *out, iommusim_error_t *err);
+/* The same, with the statistics registered in stats as "drv.<name>.*" (name NULL: "vtd";
+ * give each VT-d instance its own name). */
+int vtd_drv_create_stats(const drv_env_t *env, iommusim_model_t *hw, iommusim_sched_t *sched,
+			 iommusim_stats_t *stats, const char *name, const iommusim_params_t *ps,
+			 drv_instance_t *out, iommusim_error_t *err);
+/* Turns translation off, frees every frame the driver holds and the instance. Domains still
+ * allocated are freed too. NULL or an empty instance is a no-op. */
+void vtd_drv_destroy(drv_instance_t *inst);
+
+/* ---- fault log ------------------------------------------------------------------------ */
+
+/* One fault record read from the hardware (spec 10.4.14) as the fault handler saw it. */
+typedef struct vtd_drv_fault {
+	iommusim_time_t time;      /* when the handler read it */
+	uint16_t sid;              /* source ID (requester ID) */
+	bool pasid_valid;
+	uint32_t pasid;
+	uint64_t addr;             /* faulting page address */
+	uint8_t reason;            /* VT-d fault reason (VTD_FR_*) */
+	bool write;                /* request type: write (else read) */
+	bool exec, priv;
+	unsigned at;               /* PCIe address type (VTD_AT_*) */
+	const char *reason_name;   /* iommusim_vtd_fault_reason_name(reason) */
+} vtd_drv_fault_t;
+
+#define VTD_DRV_FAULT_LOG_MAX 1024   /* oldest records are dropped past this */
+
+/* The records logged so far, oldest first: *log gets the array, the result is the count. */
+size_t vtd_drv_fault_log(const drv_instance_t *inst, const vtd_drv_fault_t **log);
+/* Records dropped because the log was full. */
+uint64_t vtd_drv_fault_dropped(const drv_instance_t *inst);
+void vtd_drv_fault_log_clear(drv_instance_t *inst);
+
+/* Runs the interrupt handlers now: drains the fault recording registers into the log and
+ * the page request queue into env->report_fault. Returns the number of records and
+ * requests handled (>= 0) or a negative errno. */
+int vtd_drv_poll(drv_instance_t *inst);
+
+/* ---- inspection ------------------------------------------------------------------------ */
+
+iommusim_stats_t *vtd_drv_stats(const drv_instance_t *inst);
+/* True when the driver runs the hardware in scalable mode (RTADDR.TTM = 01b). */
+bool vtd_drv_scalable(const drv_instance_t *inst);
+
+typedef struct vtd_drv_domain_info {
+	bool nested;
+	bool first_level;      /* the table format (nested: the guest's, first level) */
+	int did;               /* domain ID on the hardware, -1 while unattached */
+	uint64_t root;         /* top table (nested: the guest's first-level pointer) */
+	unsigned levels;       /* paging levels of root */
+	bool dirty_tracking;
+	size_t fq_pending;     /* unmaps waiting in the flush queue */
+} vtd_drv_domain_info_t;
+
+/* Describes a domain of this driver; -EINVAL for a domain of another driver. */
+int vtd_drv_domain_info(const drv_domain_t *d, vtd_drv_domain_info_t *out);
+
+#endif

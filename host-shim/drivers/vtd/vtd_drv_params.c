@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Parameters of the VT-d driver ("drv.vtd.*"): the kernel's choices (mode, paging table,
+ * flush policy and its thresholds), a fault-injection knob, the polling of synchronous
+ * invalidations, and the CPU cost of the driver's own work.
+ *
+ * Defaults follow Linux: scalable mode when the hardware has it (intel_iommu=sm_on), a
+ * first-level table for paging domains when ECAP.FLTS (first_level_by_default), batched
+ * IOTLB + device-TLB invalidation with one wait per flush (qi_batch, Linux 6.12+), the
+ * page-selective range covering the flushed range with one naturally aligned power of two
+ * (calculate_psi_aligned_address) and domain-selective only past CAP.MAMV, and a flush
+ * queue of 256 entries or 10 ms (IOVA_FQ_SIZE, IOVA_FQ_TIMEOUT). The CPU costs are rough
+ * figures for a current server core: a cached PTE store, a posted uncached MMIO write, an
+ * uncached MMIO read round trip, building one 256-bit descriptor.
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include "host-shim/drivers/vtd/vtd_drv_priv.h"
+
+static const char *const mode_choices[] = { "scalable", "legacy", NULL };
+static const char *const paging_choices[] = { "auto", "first-level", "second-level", NULL };
+static const char *const flush_choices[] = { "strict", "deferred", "batched", NULL };
+static const char *const psi_choices[] = { "cover", "chunks", NULL };
+
+#define P_BOOL(n, d, h) \
+	{ .name = (n), .type = IOMMUSIM_PARAM_BOOL, .help = (h), .def_u64 = (d), .max = 1 }
+#define P_U64(n, d, lo, hi, u, h)                                                           \
+	{ .name = (n), .type = IOMMUSIM_PARAM_U64, .help = (h), .unit = (u), .def_u64 = (d),  \
+	  .min = (lo), .max = (hi) }
+#define P_ENUM(n, d, ch, h) \
+	{ .name = (n), .type = IOMMUSIM_PARAM_ENUM, .help = (h), .def_u64 = (d), .choices = (ch) }
+
+static const iommusim_param_def_t vtd_drv_params[] = {
+	P_ENUM("drv.vtd.mode", 0, mode_choices,
+	       "translation table mode: scalable (RTADDR.TTM = 01b; falls back to legacy when "
+	       "ECAP.SMTS is clear, as Linux does) or legacy"),
+	P_ENUM("drv.vtd.paging", 0, paging_choices,
+	       "table format of paging domains: auto (Linux: first level in scalable mode when "
+	       "ECAP.FLTS, else second level; nest parents and dirty tracking always second "
+	       "level), first-level, second-level"),
+	P_ENUM("drv.vtd.flush", 2, flush_choices,
+	       "IOTLB flush policy after unmap: strict (every descriptor its own synchronous "
+	       "submit, Linux before 6.12), deferred (flush queue, domain-selective flush at "
+	       "fq_size entries or fq_timeout_ns), batched (IOTLB and device-TLB descriptors of "
+	       "one flush in one submit with one wait, Linux 6.12+)"),
+	P_ENUM("drv.vtd.psi", 0, psi_choices,
+	       "page-selective range: cover (one descriptor whose naturally aligned 2^AM pages "
+	       "cover the range, Linux) or chunks (one descriptor per naturally aligned chunk, "
+	       "exact)"),
+	P_U64("drv.vtd.psi_threshold", 0, 0, 1ull << 40, "pages",
+	      "a flush of more pages than this is domain-selective (PASID-selective for first "
+	      "level); 0 = only when AM would exceed CAP.MAMV (Linux)"),
+	P_U64("drv.vtd.batch_max", 16, 1, 64, "descriptors",
+	      "descriptors per batched submit before it is sent (QI_MAX_BATCHED_DESC_COUNT)"),
+	P_U64("drv.vtd.fq_size", 256, 1, 1u << 20, "entries",
+	      "deferred policy: queued unmaps that trigger the flush (IOVA_FQ_SIZE)"),
+	P_U64("drv.vtd.fq_timeout_ns", 10000000, 1, 3600000000000ull, "ns",
+	      "deferred policy: the flush queue is flushed this long after its first entry "
+	      "(IOVA_FQ_TIMEOUT); runs from ops->advance"),
+	P_BOOL("drv.vtd.skip_flush", 0,
+	       "fault injection: skip the IOTLB/device-TLB flush after unmap (the stale-IOTLB "
+	       "bug); page-table frames are still freed"),
+	P_BOOL("drv.vtd.superpage", 1,
+	       "use 2 MiB / 1 GiB pages where CAP.SLLPS / CAP.FL1GP allow (intel_iommu=sp_off "
+	       "clears it)"),
+	P_U64("drv.vtd.qi.poll_ns", 50, 1, 1000000000, "ns",
+	      "synchronous invalidation: interval at which the CPU looks at the wait "
+	      "descriptor's status word"),
+	P_U64("drv.vtd.qi.timeout_ns", 1000000000, 1, 3600000000000ull, "ns",
+	      "synchronous invalidation: give up with -ETIMEDOUT after this long (Linux waits "
+	      "forever; a bound keeps a broken device from hanging a run); also bounds "
+	      "register command waits"),
+	P_U64("drv.vtd.cost.pte_ns", 2, 0, 1000000, "ns",
+	      "CPU cost of writing one table entry (PTE, context or PASID entry qword)"),
+	P_U64("drv.vtd.cost.mmio_write_ns", 30, 0, 1000000, "ns",
+	      "CPU cost of one MMIO register write"),
+	P_U64("drv.vtd.cost.mmio_read_ns", 300, 0, 1000000, "ns",
+	      "CPU cost of one MMIO register read"),
+	P_U64("drv.vtd.cost.desc_ns", 10, 0, 1000000, "ns",
+	      "CPU cost of building one invalidation descriptor in the queue"),
+	P_U64("drv.vtd.cost.op_ns", 50, 0, 1000000, "ns",
+	      "fixed CPU cost of entering one driver operation (locks, lookups)"),
+};
+
+const iommusim_component_t vtd_drv_component = {
+	.name = "drv.vtd",
+	.help = "VT-d host driver (intel-iommu behaviour): mode, paging format, flush policy, "
+		"CPU costs",
+	.params = vtd_drv_params,
+	.nparams = sizeof(vtd_drv_params) / sizeof(vtd_drv_params[0]),
+};
+
+void vtd_cfg_default(struct vtd_cfg *c)
+{
+	c->legacy = false;
+	c->paging = VTD_PAGING_AUTO;
+	c->policy = VTD_FLUSH_BATCHED;
+	c->psi_mode = VTD_PSI_COVER;
+	c->psi_threshold = 0;
+	c->batch_max = 16;
+	c->fq_size = 256;
+	c->fq_timeout = iommusim_time_from_ns(10000000);
+	c->skip_flush = false;
+	c->superpage = true;
+	c->poll_step = iommusim_time_from_ns(50);
+	c->qi_timeout = iommusim_time_from_ns(1000000000);
+	c->cost_pte = iommusim_time_from_ns(2);
+	c->cost_mmio_w = iommusim_time_from_ns(30);
+	c->cost_mmio_r = iommusim_time_from_ns(300);
+	c->cost_desc = iommusim_time_from_ns(10);
+	c->cost_op = iommusim_time_from_ns(50);
+}
+
+int vtd_cfg_read(struct vtd_cfg *c, const iommusim_params_t *ps, iommusim_error_t *err)
+{
+	vtd_cfg_default(c);
+	if (!ps)
+		return 0;
+	if (!iommusim_params_has(ps, "drv.vtd.mode"))
+		return iommusim_error_set(err, -EINVAL,
+					  "vtd driver: the parameter set lacks the drv.vtd "
+					  "component (add vtd_drv_component to it)");
+	c->legacy = iommusim_params_enum(ps, "drv.vtd.mode") == 1;
+	c->paging = (enum vtd_paging_choice)iommusim_params_enum(ps, "drv.vtd.paging");
+	c->policy = (enum vtd_flush_policy)iommusim_params_enum(ps, "drv.vtd.flush");
+	c->psi_mode = (enum vtd_psi_mode)iommusim_params_enum(ps, "drv.vtd.psi");
+	c->psi_threshold = iommusim_params_u64(ps, "drv.vtd.psi_threshold");
+	c->batch_max = (unsigned)iommusim_params_u64(ps, "drv.vtd.batch_max");
+	if (c->batch_max > VTD_BATCH_MAX)
+		c->batch_max = VTD_BATCH_MAX;
+	c->fq_size = iommusim_params_u64(ps, "drv.vtd.fq_size");
+	c->fq_timeout = iommusim_time_from_ns(iommusim_params_u64(ps, "drv.vtd.fq_timeout_ns"));
+	c->skip_flush = iommusim_params_bool(ps, "drv.vtd.skip_flush");
+	c->superpage = iommusim_params_bool(ps, "drv.vtd.superpage");
+	c->poll_step = iommusim_time_from_ns(iommusim_params_u64(ps, "drv.vtd.qi.poll_ns"));
+	c->qi_timeout = iommusim_time_from_ns(iommusim_params_u64(ps, "drv.vtd.qi.timeout_ns"));
+	c->cost_pte = iommusim_time_from_ns(iommusim_params_u64(ps, "drv.vtd.cost.pte_ns"));
+	c->cost_mmio_w =
+		iommusim_time_from_ns(iommusim_params_u64(ps, "drv.vtd.cost.mmio_write_ns"));
+	c->cost_mmio_r =
+		iommusim_time_from_ns(iommusim_params_u64(ps, "drv.vtd.cost.mmio_read_ns"));
+	c->cost_desc = iommusim_time_from_ns(iommusim_params_u64(ps, "drv.vtd.cost.desc_ns"));
+	c->cost_op = iommusim_time_from_ns(iommusim_params_u64(ps, "drv.vtd.cost.op_ns"));
+	return iommusim_params_check(ps, err);
+}
