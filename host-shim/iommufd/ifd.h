@@ -34,6 +34,7 @@
 #include "iommusim/time.h"
 #include "host-shim/drivers/driver.h"
 #include "host-shim/pci/pci.h"
+#include "host-shim/uapi/iommufd_abi.h"
 
 typedef struct ifd_sys ifd_sys_t;
 typedef struct ifd_ctx ifd_ctx_t;
@@ -131,6 +132,32 @@ ifd_ctx_t *ifd_fd_ctx(ifd_sys_t *s, int fd);
  * them back (only up to the caller's size). */
 int ifd_ioctl(ifd_ctx_t *ctx, uint32_t request, void *arg, size_t len, long *ret,
 	      iommusim_error_t *err);
+
+
+/* The typed API under the dispatcher: one function per command, taking the kernel's copy of
+ * the argument struct (size rules already applied), filling its output fields. Same checks,
+ * same errnos as through ifd_ioctl. */
+int ifd_cmd_destroy(ifd_ctx_t *ctx, struct uapi_iommu_destroy *cmd, iommusim_error_t *err);
+int ifd_cmd_ioas_alloc(ifd_ctx_t *ctx, struct uapi_iommu_ioas_alloc *cmd, iommusim_error_t *err);
+int ifd_cmd_ioas_allow_iovas(ifd_ctx_t *ctx, struct uapi_iommu_ioas_allow_iovas *cmd, iommusim_error_t *err);
+int ifd_cmd_ioas_copy(ifd_ctx_t *ctx, struct uapi_iommu_ioas_copy *cmd, iommusim_error_t *err);
+int ifd_cmd_ioas_iova_ranges(ifd_ctx_t *ctx, struct uapi_iommu_ioas_iova_ranges *cmd, iommusim_error_t *err);
+int ifd_cmd_ioas_map(ifd_ctx_t *ctx, struct uapi_iommu_ioas_map *cmd, iommusim_error_t *err);
+int ifd_cmd_ioas_map_file(ifd_ctx_t *ctx, struct uapi_iommu_ioas_map_file *cmd, iommusim_error_t *err);
+int ifd_cmd_ioas_unmap(ifd_ctx_t *ctx, struct uapi_iommu_ioas_unmap *cmd, iommusim_error_t *err);
+int ifd_cmd_option(ifd_ctx_t *ctx, struct uapi_iommu_option *cmd, iommusim_error_t *err);
+int ifd_cmd_vfio_ioas(ifd_ctx_t *ctx, struct uapi_iommu_vfio_ioas *cmd, iommusim_error_t *err);
+int ifd_cmd_hwpt_alloc(ifd_ctx_t *ctx, struct uapi_iommu_hwpt_alloc *cmd, iommusim_error_t *err);
+int ifd_cmd_get_hw_info(ifd_ctx_t *ctx, struct uapi_iommu_hw_info *cmd, iommusim_error_t *err);
+int ifd_cmd_set_dirty_tracking(ifd_ctx_t *ctx, struct uapi_iommu_hwpt_set_dirty_tracking *cmd, iommusim_error_t *err);
+int ifd_cmd_get_dirty_bitmap(ifd_ctx_t *ctx, struct uapi_iommu_hwpt_get_dirty_bitmap *cmd, iommusim_error_t *err);
+int ifd_cmd_hwpt_invalidate(ifd_ctx_t *ctx, struct uapi_iommu_hwpt_invalidate *cmd, iommusim_error_t *err);
+int ifd_cmd_fault_alloc(ifd_ctx_t *ctx, struct uapi_iommu_fault_alloc *cmd, iommusim_error_t *err);
+int ifd_cmd_viommu_alloc(ifd_ctx_t *ctx, struct uapi_iommu_viommu_alloc *cmd, iommusim_error_t *err);
+int ifd_cmd_vdevice_alloc(ifd_ctx_t *ctx, struct uapi_iommu_vdevice_alloc *cmd, iommusim_error_t *err);
+int ifd_cmd_ioas_change_process(ifd_ctx_t *ctx, struct uapi_iommu_ioas_change_process *cmd, iommusim_error_t *err);
+int ifd_cmd_veventq_alloc(ifd_ctx_t *ctx, struct uapi_iommu_veventq_alloc *cmd, iommusim_error_t *err);
+int ifd_cmd_hw_queue_alloc(ifd_ctx_t *ctx, struct uapi_iommu_hw_queue_alloc *cmd, iommusim_error_t *err);
 
 /* ---- user memory (the simulated process) ------------------------------------------------- */
 

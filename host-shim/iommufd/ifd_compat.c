@@ -27,7 +27,7 @@ int ifd_vfio_compat_ioas_id(ifd_ctx_t *ctx, uint32_t *id, iommusim_error_t *err)
 		*id = ctx->vfio_ioas->obj.id;
 		return 0;
 	}
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	int rc = ifd_ioas_alloc(ctx, &ioas, err);
 	if (rc)
 		return rc;
@@ -39,10 +39,9 @@ int ifd_vfio_compat_ioas_id(ifd_ctx_t *ctx, uint32_t *id, iommusim_error_t *err)
 	return 0;
 }
 
-int ifd_cmd_vfio_ioas(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_vfio_ioas(ifd_ctx_t *ctx, struct uapi_iommu_vfio_ioas *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_vfio_ioas *cmd = arg;
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	ifd_obj_t *obj;
 	int rc;
 
@@ -95,7 +94,7 @@ static int check_extension(ifd_ctx_t *ctx, uint64_t type, long *ret, iommusim_er
 		*ret = 1;
 		return 0;
 	case UAPI_VFIO_DMA_CC_IOMMU: {
-		ifd_ioas_t *ioas;
+		ifd_ioas_t *ioas = NULL;
 		int rc = compat_ioas(ctx, &ioas, "VFIO_CHECK_EXTENSION(DMA_CC)", err);
 		if (rc)
 			return rc;
@@ -111,7 +110,7 @@ static int check_extension(ifd_ctx_t *ctx, uint64_t type, long *ret, iommusim_er
 
 static int set_iommu(ifd_ctx_t *ctx, uint64_t type, iommusim_error_t *err)
 {
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	int rc;
 
 	if (type != UAPI_VFIO_TYPE1_IOMMU && type != UAPI_VFIO_TYPE1v2_IOMMU)
@@ -155,7 +154,7 @@ static int get_info(ifd_ctx_t *ctx, void *arg, size_t len, iommusim_error_t *err
 {
 	struct uapi_vfio_iommu_type1_info info;
 	const size_t minsz = offsetof(struct uapi_vfio_iommu_type1_info, cap_offset);
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	int rc;
 
 	if (len < minsz)
@@ -235,7 +234,7 @@ static int map_dma(ifd_ctx_t *ctx, void *arg, size_t len, iommusim_error_t *err)
 {
 	struct uapi_vfio_iommu_type1_dma_map map;
 	const uint32_t supported = UAPI_VFIO_DMA_MAP_FLAG_READ | UAPI_VFIO_DMA_MAP_FLAG_WRITE;
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	int rc;
 
 	if (len < sizeof(map))
@@ -269,7 +268,7 @@ static int map_dma(ifd_ctx_t *ctx, void *arg, size_t len, iommusim_error_t *err)
 static int unmap_dma(ifd_ctx_t *ctx, void *arg, size_t len, iommusim_error_t *err)
 {
 	struct uapi_vfio_iommu_type1_dma_unmap um;
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	uint64_t unmapped = 0;
 	int rc;
 

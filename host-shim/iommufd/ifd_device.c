@@ -385,7 +385,7 @@ static int auto_get_domain(ifd_device_t *idev, uint32_t pasid, ifd_ioas_t *ioas,
 			   iommusim_error_t *err)
 {
 	bool immediate = fn == do_attach;
-	ifd_hwpt_t *h;
+	ifd_hwpt_t *h = NULL;
 	int rc;
 
 	for (size_t i = 0; i < ioas->nhwpts; i++) {
@@ -484,9 +484,8 @@ void ifd_device_detach(ifd_device_t *idev, uint32_t pasid)
 
 /* ---- IOMMU_GET_HW_INFO -------------------------------------------------------------------- */
 
-int ifd_cmd_get_hw_info(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_get_hw_info(ifd_ctx_t *ctx, struct uapi_iommu_hw_info *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_hw_info *cmd = arg;
 	drv_hw_info_t info = {0};
 	ifd_obj_t *obj;
 	int rc;

@@ -86,9 +86,8 @@ void ifd_fault_auto_respond(ifd_fault_t *f, ifd_device_t *idev, ifd_hwpt_t *hwpt
 	respond_matching(s, &f->response, idev, hwpt, pasid);
 }
 
-int ifd_cmd_fault_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_fault_alloc(ifd_ctx_t *ctx, struct uapi_iommu_fault_alloc *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_fault_alloc *cmd = arg;
 	ifd_obj_t *obj;
 	int fd, rc;
 

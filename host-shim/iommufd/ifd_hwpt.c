@@ -229,9 +229,8 @@ abort:
 	return rc;
 }
 
-int ifd_cmd_hwpt_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_hwpt_alloc(ifd_ctx_t *ctx, struct uapi_iommu_hwpt_alloc *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_hwpt_alloc *cmd = arg;
 	drv_user_data_t data = {cmd->data_type, cmd->data_len, cmd->data_uptr, &ctx->sys->mm};
 	ifd_obj_t *dobj, *pt;
 	ifd_hwpt_t *h = NULL;
@@ -369,10 +368,9 @@ static int dirty_walk(ifd_hwpt_t *h, uint64_t iova, uint64_t last, unsigned flag
 	}
 }
 
-int ifd_cmd_set_dirty_tracking(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_set_dirty_tracking(ifd_ctx_t *ctx, struct uapi_iommu_hwpt_set_dirty_tracking *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_hwpt_set_dirty_tracking *cmd = arg;
-	ifd_hwpt_t *h;
+	ifd_hwpt_t *h = NULL;
 	int rc;
 
 	if (cmd->flags & ~UAPI_IOMMU_HWPT_DIRTY_TRACKING_ENABLE)
@@ -399,10 +397,9 @@ int ifd_cmd_set_dirty_tracking(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
 	return d->ops->set_dirty_tracking(d, enable, err);
 }
 
-int ifd_cmd_get_dirty_bitmap(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_get_dirty_bitmap(ifd_ctx_t *ctx, struct uapi_iommu_hwpt_get_dirty_bitmap *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_hwpt_get_dirty_bitmap *cmd = arg;
-	ifd_hwpt_t *h;
+	ifd_hwpt_t *h = NULL;
 	int rc;
 
 	if ((cmd->flags & ~UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) || cmd->reserved)
@@ -443,9 +440,8 @@ int ifd_cmd_get_dirty_bitmap(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
 
 /* ---- user cache invalidation ----------------------------------------------------------------- */
 
-int ifd_cmd_hwpt_invalidate(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_hwpt_invalidate(ifd_ctx_t *ctx, struct uapi_iommu_hwpt_invalidate *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_hwpt_invalidate *cmd = arg;
 	drv_user_array_t a = {cmd->data_type, cmd->entry_len, cmd->entry_num, cmd->data_uptr,
 			      &ctx->sys->mm};
 	ifd_obj_t *obj;

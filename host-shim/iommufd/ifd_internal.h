@@ -512,29 +512,6 @@ int ifd_veventq_read(ifd_veventq_t *q, void *buf, size_t len, size_t *done,
 		     iommusim_error_t *err);
 void ifd_veventq_file_release(ifd_veventq_t *q);
 
-/* ifd_cmd_*.c: the ioctl handlers (arg is the kernel copy of the struct) */
-int ifd_cmd_destroy(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_ioas_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_ioas_allow_iovas(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_ioas_copy(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_ioas_iova_ranges(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_ioas_map(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_ioas_map_file(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_ioas_unmap(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_option(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_vfio_ioas(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_hwpt_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_get_hw_info(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_set_dirty_tracking(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_get_dirty_bitmap(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_hwpt_invalidate(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_fault_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_viommu_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_vdevice_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_ioas_change_process(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_veventq_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-int ifd_cmd_hw_queue_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err);
-
 /* ifd_compat.c: type1 container ioctls on an iommufd; *ret gets a positive result */
 int ifd_vfio_compat_ioctl(ifd_ctx_t *ctx, uint32_t request, void *arg, size_t len, long *ret,
 			  iommusim_error_t *err);

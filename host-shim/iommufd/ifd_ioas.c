@@ -54,10 +54,9 @@ static unsigned conv_prot(uint32_t flags)
 	return prot;
 }
 
-int ifd_cmd_ioas_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_ioas_alloc(ifd_ctx_t *ctx, struct uapi_iommu_ioas_alloc *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_ioas_alloc *cmd = arg;
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 
 	if (cmd->flags)
 		return iommusim_error_set(err, -EOPNOTSUPP,
@@ -70,10 +69,9 @@ int ifd_cmd_ioas_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
 	return 0;
 }
 
-int ifd_cmd_ioas_iova_ranges(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_ioas_iova_ranges(ifd_ctx_t *ctx, struct uapi_iommu_ioas_iova_ranges *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_ioas_iova_ranges *cmd = arg;
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	ifd_ivl_t *u = NULL;
 	size_t nu = 0;
 	int rc;
@@ -119,11 +117,10 @@ int ifd_cmd_ioas_iova_ranges(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
 	return 0;
 }
 
-int ifd_cmd_ioas_allow_iovas(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_ioas_allow_iovas(ifd_ctx_t *ctx, struct uapi_iommu_ioas_allow_iovas *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_ioas_allow_iovas *cmd = arg;
 	ifd_ivls_t allowed = {0};
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	int rc;
 
 	if (cmd->reserved)
@@ -184,10 +181,9 @@ static int map_checks(uint32_t flags, uint64_t iova, uint64_t length, const char
 	return 0;
 }
 
-int ifd_cmd_ioas_map(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_ioas_map(ifd_ctx_t *ctx, struct uapi_iommu_ioas_map *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_ioas_map *cmd = arg;
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	uint64_t iova = cmd->iova;
 	int rc;
 
@@ -217,10 +213,9 @@ int ifd_cmd_ioas_map(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
 	return 0;
 }
 
-int ifd_cmd_ioas_map_file(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_ioas_map_file(ifd_ctx_t *ctx, struct uapi_iommu_ioas_map_file *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_ioas_map_file *cmd = arg;
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	uint64_t iova = cmd->iova;
 	int rc;
 
@@ -254,10 +249,9 @@ int ifd_cmd_ioas_map_file(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
 	return 0;
 }
 
-int ifd_cmd_ioas_copy(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_ioas_copy(ifd_ctx_t *ctx, struct uapi_iommu_ioas_copy *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_ioas_copy *cmd = arg;
-	ifd_ioas_t *src, *dst;
+	ifd_ioas_t *src = NULL, *dst = NULL;
 	ifd_slice_t *sl = NULL;
 	size_t n = 0;
 	int rc;
@@ -319,10 +313,9 @@ out:
 	return rc;
 }
 
-int ifd_cmd_ioas_unmap(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_ioas_unmap(ifd_ctx_t *ctx, struct uapi_iommu_ioas_unmap *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_ioas_unmap *cmd = arg;
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	uint64_t unmapped = 0;
 	int rc;
 
@@ -358,10 +351,9 @@ int ifd_cmd_ioas_unmap(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
 	return 0;
 }
 
-int ifd_cmd_option(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_option(ifd_ctx_t *ctx, struct uapi_iommu_option *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_option *cmd = arg;
-	ifd_ioas_t *ioas;
+	ifd_ioas_t *ioas = NULL;
 	int rc;
 
 	if (cmd->reserved)
@@ -421,9 +413,8 @@ int ifd_cmd_option(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
 	}
 }
 
-int ifd_cmd_ioas_change_process(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_ioas_change_process(ifd_ctx_t *ctx, struct uapi_iommu_ioas_change_process *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_ioas_change_process *cmd = arg;
 	(void)ctx;
 	if (cmd->reserved)
 		return iommusim_error_set(err, -EOPNOTSUPP,

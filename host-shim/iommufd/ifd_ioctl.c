@@ -28,45 +28,73 @@ typedef struct ifd_op {
 	ifd_cmd_fn fn;
 } ifd_op_t;
 
+/* Each handler behind the common signature of the table. */
+#define WRAP(name, type)                                                                   \
+	static int w_##name(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)              \
+	{                                                                                  \
+		return ifd_cmd_##name(ctx, (struct type *)arg, err);                       \
+	}
+WRAP(destroy, uapi_iommu_destroy)
+WRAP(ioas_alloc, uapi_iommu_ioas_alloc)
+WRAP(ioas_allow_iovas, uapi_iommu_ioas_allow_iovas)
+WRAP(ioas_copy, uapi_iommu_ioas_copy)
+WRAP(ioas_iova_ranges, uapi_iommu_ioas_iova_ranges)
+WRAP(ioas_map, uapi_iommu_ioas_map)
+WRAP(ioas_map_file, uapi_iommu_ioas_map_file)
+WRAP(ioas_unmap, uapi_iommu_ioas_unmap)
+WRAP(option, uapi_iommu_option)
+WRAP(vfio_ioas, uapi_iommu_vfio_ioas)
+WRAP(hwpt_alloc, uapi_iommu_hwpt_alloc)
+WRAP(get_hw_info, uapi_iommu_hw_info)
+WRAP(set_dirty_tracking, uapi_iommu_hwpt_set_dirty_tracking)
+WRAP(get_dirty_bitmap, uapi_iommu_hwpt_get_dirty_bitmap)
+WRAP(hwpt_invalidate, uapi_iommu_hwpt_invalidate)
+WRAP(fault_alloc, uapi_iommu_fault_alloc)
+WRAP(viommu_alloc, uapi_iommu_viommu_alloc)
+WRAP(vdevice_alloc, uapi_iommu_vdevice_alloc)
+WRAP(ioas_change_process, uapi_iommu_ioas_change_process)
+WRAP(veventq_alloc, uapi_iommu_veventq_alloc)
+WRAP(hw_queue_alloc, uapi_iommu_hw_queue_alloc)
+
 #define END(type, field) ((uint16_t)UAPI_OFFSET_END(struct type, field))
 #define OP(nr, nm, type, last, fnc, resp) \
 	[(nr) - UAPI_IOMMUFD_CMD_BASE] = {nm, (uint16_t)sizeof(struct type), END(type, last), \
 					  resp, fnc}
 
 static const ifd_op_t ops[] = {
-	OP(0x80, "IOMMU_DESTROY", uapi_iommu_destroy, id, ifd_cmd_destroy, RESP_OK),
-	OP(0x81, "IOMMU_IOAS_ALLOC", uapi_iommu_ioas_alloc, out_ioas_id, ifd_cmd_ioas_alloc,
+	OP(0x80, "IOMMU_DESTROY", uapi_iommu_destroy, id, w_destroy, RESP_OK),
+	OP(0x81, "IOMMU_IOAS_ALLOC", uapi_iommu_ioas_alloc, out_ioas_id, w_ioas_alloc,
 	   RESP_OK),
 	OP(0x82, "IOMMU_IOAS_ALLOW_IOVAS", uapi_iommu_ioas_allow_iovas, allowed_iovas,
-	   ifd_cmd_ioas_allow_iovas, RESP_OK),
-	OP(0x83, "IOMMU_IOAS_COPY", uapi_iommu_ioas_copy, src_iova, ifd_cmd_ioas_copy, RESP_OK),
+	   w_ioas_allow_iovas, RESP_OK),
+	OP(0x83, "IOMMU_IOAS_COPY", uapi_iommu_ioas_copy, src_iova, w_ioas_copy, RESP_OK),
 	OP(0x84, "IOMMU_IOAS_IOVA_RANGES", uapi_iommu_ioas_iova_ranges, out_iova_alignment,
-	   ifd_cmd_ioas_iova_ranges, RESP_OK_OR_EMSGSIZE),
-	OP(0x85, "IOMMU_IOAS_MAP", uapi_iommu_ioas_map, iova, ifd_cmd_ioas_map, RESP_OK),
-	OP(0x86, "IOMMU_IOAS_UNMAP", uapi_iommu_ioas_unmap, length, ifd_cmd_ioas_unmap, RESP_OK),
-	OP(0x87, "IOMMU_OPTION", uapi_iommu_option, val64, ifd_cmd_option, RESP_OK),
-	OP(0x88, "IOMMU_VFIO_IOAS", uapi_iommu_vfio_ioas, reserved, ifd_cmd_vfio_ioas, RESP_OK),
-	OP(0x89, "IOMMU_HWPT_ALLOC", uapi_iommu_hwpt_alloc, reserved, ifd_cmd_hwpt_alloc, RESP_OK),
-	OP(0x8a, "IOMMU_GET_HW_INFO", uapi_iommu_hw_info, reserved, ifd_cmd_get_hw_info, RESP_OK),
+	   w_ioas_iova_ranges, RESP_OK_OR_EMSGSIZE),
+	OP(0x85, "IOMMU_IOAS_MAP", uapi_iommu_ioas_map, iova, w_ioas_map, RESP_OK),
+	OP(0x86, "IOMMU_IOAS_UNMAP", uapi_iommu_ioas_unmap, length, w_ioas_unmap, RESP_OK),
+	OP(0x87, "IOMMU_OPTION", uapi_iommu_option, val64, w_option, RESP_OK),
+	OP(0x88, "IOMMU_VFIO_IOAS", uapi_iommu_vfio_ioas, reserved, w_vfio_ioas, RESP_OK),
+	OP(0x89, "IOMMU_HWPT_ALLOC", uapi_iommu_hwpt_alloc, reserved, w_hwpt_alloc, RESP_OK),
+	OP(0x8a, "IOMMU_GET_HW_INFO", uapi_iommu_hw_info, reserved, w_get_hw_info, RESP_OK),
 	OP(0x8b, "IOMMU_HWPT_SET_DIRTY_TRACKING", uapi_iommu_hwpt_set_dirty_tracking, reserved,
-	   ifd_cmd_set_dirty_tracking, RESP_OK),
+	   w_set_dirty_tracking, RESP_OK),
 	OP(0x8c, "IOMMU_HWPT_GET_DIRTY_BITMAP", uapi_iommu_hwpt_get_dirty_bitmap, data,
-	   ifd_cmd_get_dirty_bitmap, RESP_OK),
+	   w_get_dirty_bitmap, RESP_OK),
 	OP(0x8d, "IOMMU_HWPT_INVALIDATE", uapi_iommu_hwpt_invalidate, reserved,
-	   ifd_cmd_hwpt_invalidate, RESP_ALWAYS),
+	   w_hwpt_invalidate, RESP_ALWAYS),
 	OP(0x8e, "IOMMU_FAULT_QUEUE_ALLOC", uapi_iommu_fault_alloc, out_fault_fd,
-	   ifd_cmd_fault_alloc, RESP_OK),
-	OP(0x8f, "IOMMU_IOAS_MAP_FILE", uapi_iommu_ioas_map_file, iova, ifd_cmd_ioas_map_file,
+	   w_fault_alloc, RESP_OK),
+	OP(0x8f, "IOMMU_IOAS_MAP_FILE", uapi_iommu_ioas_map_file, iova, w_ioas_map_file,
 	   RESP_OK),
 	OP(0x90, "IOMMU_VIOMMU_ALLOC", uapi_iommu_viommu_alloc, out_viommu_id,
-	   ifd_cmd_viommu_alloc, RESP_OK),
-	OP(0x91, "IOMMU_VDEVICE_ALLOC", uapi_iommu_vdevice_alloc, virt_id, ifd_cmd_vdevice_alloc,
+	   w_viommu_alloc, RESP_OK),
+	OP(0x91, "IOMMU_VDEVICE_ALLOC", uapi_iommu_vdevice_alloc, virt_id, w_vdevice_alloc,
 	   RESP_OK),
 	OP(0x92, "IOMMU_IOAS_CHANGE_PROCESS", uapi_iommu_ioas_change_process, reserved,
-	   ifd_cmd_ioas_change_process, RESP_OK),
+	   w_ioas_change_process, RESP_OK),
 	OP(0x93, "IOMMU_VEVENTQ_ALLOC", uapi_iommu_veventq_alloc, out_veventq_fd,
-	   ifd_cmd_veventq_alloc, RESP_OK),
-	OP(0x94, "IOMMU_HW_QUEUE_ALLOC", uapi_iommu_hw_queue_alloc, length, ifd_cmd_hw_queue_alloc,
+	   w_veventq_alloc, RESP_OK),
+	OP(0x94, "IOMMU_HW_QUEUE_ALLOC", uapi_iommu_hw_queue_alloc, length, w_hw_queue_alloc,
 	   RESP_OK),
 };
 
@@ -83,9 +111,8 @@ typedef union ifd_cmd_buf {
 	uint8_t bytes[64];
 } ifd_cmd_buf_t;
 
-int ifd_cmd_destroy(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_destroy(ifd_ctx_t *ctx, struct uapi_iommu_destroy *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_destroy *cmd = arg;
 	return ifd_obj_remove(ctx, cmd->id, err);
 }
 

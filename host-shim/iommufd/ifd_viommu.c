@@ -21,9 +21,8 @@ void ifd_viommu_destroy(ifd_obj_t *obj)
 	free(v->veventqs);
 }
 
-int ifd_cmd_viommu_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_viommu_alloc(ifd_ctx_t *ctx, struct uapi_iommu_viommu_alloc *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_viommu_alloc *cmd = arg;
 	ifd_obj_t *dobj, *hobj, *obj;
 	int rc;
 
@@ -86,9 +85,8 @@ void ifd_vdevice_destroy(ifd_obj_t *obj)
 	vd->idev->obj.users--;
 }
 
-int ifd_cmd_vdevice_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_vdevice_alloc(ifd_ctx_t *ctx, struct uapi_iommu_vdevice_alloc *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_vdevice_alloc *cmd = arg;
 	ifd_obj_t *vobj, *dobj, *obj;
 	int rc;
 
@@ -175,9 +173,8 @@ void ifd_veventq_destroy(ifd_obj_t *obj)
 	q->viommu->obj.users--;
 }
 
-int ifd_cmd_veventq_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_veventq_alloc(ifd_ctx_t *ctx, struct uapi_iommu_veventq_alloc *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_veventq_alloc *cmd = arg;
 	ifd_obj_t *vobj, *obj;
 	int fd, rc;
 
@@ -327,9 +324,8 @@ void ifd_hw_queue_destroy(ifd_obj_t *obj)
 	v->obj.users--;
 }
 
-int ifd_cmd_hw_queue_alloc(ifd_ctx_t *ctx, void *arg, iommusim_error_t *err)
+int ifd_cmd_hw_queue_alloc(ifd_ctx_t *ctx, struct uapi_iommu_hw_queue_alloc *cmd, iommusim_error_t *err)
 {
-	struct uapi_iommu_hw_queue_alloc *cmd = arg;
 	ifd_obj_t *vobj, *obj;
 	int rc;
 

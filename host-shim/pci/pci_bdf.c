@@ -52,7 +52,7 @@ static int expect(const char *s, size_t *pos, char c, const char *after, iommusi
 
 int pci_bdf_parse(const char *s, pci_bdf_t *out, iommusim_error_t *err)
 {
-	unsigned a, b, dev, fn, seg = 0, bus;
+	unsigned a = 0, b = 0, dev = 0, fn = 0, seg = 0, bus;
 	size_t pos = 0;
 	int rc;
 

@@ -76,6 +76,7 @@ struct drv_iommu {
 	int fail_attach;             /* next attach_dev returns this (once) */
 	int fail_alloc;              /* next domain_alloc_paging returns this (once) */
 	int domains_live;
+	drv_viommu_t *last_viommu;   /* the most recent vIOMMU (for reporting events) */
 };
 
 typedef struct mock_viommu {
@@ -452,6 +453,8 @@ static int mock_alloc_nested(drv_iommu_t *m, const pci_dev_t *dev, drv_domain_t 
 static void mock_viommu_free(drv_viommu_t *v)
 {
 	v->iommu->n_viommu_free++;
+	if (v->iommu->last_viommu == v)
+		v->iommu->last_viommu = NULL;
 	free(v);
 }
 
@@ -554,6 +557,7 @@ static int mock_viommu_alloc(drv_iommu_t *m, const pci_dev_t *dev, drv_domain_t 
 	v->v.iommu = m;
 	v->v.type = type;
 	v->v.parent = parent;
+	m->last_viommu = &v->v;
 	*out = &v->v;
 	return 0;
 }

@@ -75,6 +75,7 @@ struct vtd_stats {
 	uint64_t *pt_tables, *pt_freed, *pt_pte_writes;
 	uint64_t *mmio_reads, *mmio_writes, *cpu_ps;
 	uint64_t *prq_requests, *prq_bad, *prq_responses, *fault_records, *dirty_cleared;
+	uint64_t unused;             /* slot of descriptor types never built */
 };
 
 int vtd_stats_init(struct vtd_iommu *v, iommusim_stats_t *st, const char *name,
