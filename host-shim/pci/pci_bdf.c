@@ -4,18 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "iommusim/text.h"
 #include "host-shim/pci/pci.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Reads up to maxdig hex digits at s[*pos]; fails when there are none or too many. */
 static int read_hex(const char *s, size_t *pos, unsigned maxdig, unsigned *val,
@@ -23,12 +13,12 @@ static int read_hex(const char *s, size_t *pos, unsigned maxdig, unsigned *val,
 {
 	unsigned v = 0, n = 0;
 
-	while (hexval(s[*pos]) >= 0) {
+	while (iommusim_hex_digit(s[*pos]) >= 0) {
 		if (n == maxdig)
 			return iommusim_error_set(err, -EINVAL,
 				"bad PCI address '%s': the %s field has more than %u hex digits "
 				"(expected ssss:bb:dd.f, e.g. 0000:03:00.0)", s, field, maxdig);
-		v = v * 16 + (unsigned)hexval(s[*pos]);
+		v = v * 16 + (unsigned)iommusim_hex_digit(s[*pos]);
 		n++;
 		(*pos)++;
 	}

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iommusim/text.h"
 #include "host-shim/stream/stream_internal.h"
 
 typedef struct parser {
@@ -76,17 +77,6 @@ static int check_bytes(parser_t *p)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A quoted string starting at p->i (on the '"'). */
 static int parse_string(parser_t *p, stream_value_t *v)
 {
@@ -126,8 +116,8 @@ static int parse_string(parser_t *p, stream_value_t *v)
 		case 't': buf[n++] = '\t'; break;
 		case 'r': buf[n++] = '\r'; break;
 		case 'x': {
-			int hi = p->i < p->len ? hexval((unsigned char)p->s[p->i]) : -1;
-			int lo = p->i + 1 < p->len ? hexval((unsigned char)p->s[p->i + 1]) : -1;
+			int hi = p->i < p->len ? iommusim_hex_digit((unsigned char)p->s[p->i]) : -1;
+			int lo = p->i + 1 < p->len ? iommusim_hex_digit((unsigned char)p->s[p->i + 1]) : -1;
 			if (hi < 0 || lo < 0) {
 				free(buf);
 				return perr(p, esc, -EINVAL, "'\\x' needs two hex digits");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iommusim/text.h"
 #include "host-shim/stream/stream_internal.h"
 
 stream_value_t stream_num(uint64_t v, stream_numfmt_t fmt)
@@ -122,17 +123,6 @@ bool stream_looks_numeric(const char *s, size_t len)
 	return true;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int stream_parse_number(const char *s, size_t len, stream_value_t *out)
 {
 	size_t i = 0;
@@ -149,7 +139,7 @@ int stream_parse_number(const char *s, size_t len, stream_value_t *out)
 	if (len - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
 		fmt = STREAM_NUM_HEX;
 		for (i += 2; i < len; i++) {
-			int d = hexval((unsigned char)s[i]);
+			int d = iommusim_hex_digit((unsigned char)s[i]);
 			if (d < 0)
 				return -EINVAL;
 			if (v > (UINT64_MAX >> 4))

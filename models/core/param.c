@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "models/core/strdist.h"
+#include "iommusim/text.h"
 #include "iommusim/param.h"
 
 /* Values are quoted in messages up to this many characters, so a message stays one line. */
@@ -268,17 +268,6 @@ static int format_value(const iommusim_param_def_t *def, uint64_t u, double d, c
 
 /* ---- parsing ----------------------------------------------------------------------------- */
 
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
-}
-
 /*
  * Integer text: [+|-] (decimal digits | 0x hex digits) [K|M|G]. Leading zeros are decimal
  * (no octal). Returns 0, -EINVAL for a syntax error, -ERANGE for a value that does not fit
@@ -300,8 +289,8 @@ static int parse_u64(const char *s, uint64_t *out, bool *neg)
 		s += 2;
 	}
 	for (; *s; s++, ndigits++) {
-		int dv = digit_value(*s);
-		if (dv >= (int)base)
+		int dv = iommusim_hex_digit((unsigned char)*s);
+		if (dv < 0 || dv >= (int)base)
 			break;
 		if (v > (UINT64_MAX - (uint64_t)dv) / base)
 			overflow = true;

@@ -18,7 +18,7 @@
 
 #include <jansson.h>
 
-#include "models/core/strdist.h"
+#include "iommusim/text.h"
 #include "iommusim/stats.h"
 
 #define HIST_SUB_BITS 8

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "models/core/strdist.h"
+#include "iommusim/text.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -7,10 +7,10 @@
 size_t iommusim_strdist(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	size_t r0[STRDIST_MAX_LEN + 1], r1[STRDIST_MAX_LEN + 1], r2[STRDIST_MAX_LEN + 1];
+	size_t r0[IOMMUSIM_STRDIST_MAX_LEN + 1], r1[IOMMUSIM_STRDIST_MAX_LEN + 1], r2[IOMMUSIM_STRDIST_MAX_LEN + 1];
 	size_t *pp = r0, *p = r1, *c = r2;
 
-	if (la > STRDIST_MAX_LEN || lb > STRDIST_MAX_LEN)
+	if (la > IOMMUSIM_STRDIST_MAX_LEN || lb > IOMMUSIM_STRDIST_MAX_LEN)
 		return SIZE_MAX;
 	for (size_t j = 0; j <= lb; j++)
 		p[j] = j;
@@ -34,4 +34,15 @@ size_t iommusim_strdist(const char *a, const char *b)
 		c = t;
 	}
 	return p[lb];
+}
+
+int iommusim_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
