@@ -29,5 +29,7 @@ int cli_error(const char *cmd, int code, const char *fmt, ...) __attribute__((fo
 extern const cli_command_t cli_cmd_params;
 extern const cli_command_t cli_cmd_version;
 extern const cli_command_t cli_cmd_demo;
+extern const cli_command_t cli_cmd_replay;
+extern const cli_command_t cli_cmd_trace;
 
 #endif

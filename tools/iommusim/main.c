@@ -13,6 +13,8 @@
 static const cli_command_t *const commands[] = {
 	&cli_cmd_demo,
 	&cli_cmd_params,
+	&cli_cmd_replay,
+	&cli_cmd_trace,
 	&cli_cmd_version,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

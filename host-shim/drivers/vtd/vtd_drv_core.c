@@ -24,13 +24,13 @@
 
 /* ---- time ------------------------------------------------------------------------------- */
 
-void vtd_cpu(struct vtd_iommu *v, iommusim_time_t cost)
+void vdrv_cpu(struct vdrv_iommu *v, iommusim_time_t cost)
 {
 	v->t = iommusim_time_add(v->t, cost);
 	*v->st.cpu_ps += cost;
 }
 
-int vtd_sync(struct vtd_iommu *v)
+int vdrv_sync(struct vdrv_iommu *v)
 {
 	iommusim_time_t now = iommusim_sched_now(v->sched);
 
@@ -46,81 +46,81 @@ int vtd_sync(struct vtd_iommu *v)
 	return 0;
 }
 
-void vtd_begin(struct vtd_iommu *v)
+void vdrv_begin(struct vdrv_iommu *v)
 {
 	iommusim_time_t now = iommusim_sched_now(v->sched);
 
 	if (v->depth++ == 0) {
 		if (now > v->t)
 			v->t = now;
-		vtd_cpu(v, v->cfg.cost_op);
-		vtd_fq_timers(v);
+		vdrv_cpu(v, v->cfg.cost_op);
+		vdrv_fq_timers(v);
 	}
 }
 
-void vtd_end(struct vtd_iommu *v)
+void vdrv_end(struct vdrv_iommu *v)
 {
 	if (v->depth > 0 && --v->depth == 0)
-		(void)vtd_sync(v);
+		(void)vdrv_sync(v);
 }
 
 /* ---- registers -------------------------------------------------------------------------- */
 
-static int vtd_rd(struct vtd_iommu *v, uint64_t off, unsigned size, uint64_t *val)
+static int vdrv_rd(struct vdrv_iommu *v, uint64_t off, unsigned size, uint64_t *val)
 {
 	int rc;
 
-	(void)vtd_sync(v);
+	(void)vdrv_sync(v);
 	rc = v->hw->ops->mmio_read(v->hw->impl, off, size, val, v->t);
-	vtd_cpu(v, v->cfg.cost_mmio_r);
+	vdrv_cpu(v, v->cfg.cost_mmio_r);
 	(*v->st.mmio_reads)++;
 	return rc;
 }
 
-static int vtd_wr(struct vtd_iommu *v, uint64_t off, unsigned size, uint64_t val)
+static int vdrv_wr(struct vdrv_iommu *v, uint64_t off, unsigned size, uint64_t val)
 {
 	int rc;
 
-	(void)vtd_sync(v);
+	(void)vdrv_sync(v);
 	rc = v->hw->ops->mmio_write(v->hw->impl, off, size, val, v->t);
-	vtd_cpu(v, v->cfg.cost_mmio_w);
+	vdrv_cpu(v, v->cfg.cost_mmio_w);
 	(*v->st.mmio_writes)++;
 	return rc;
 }
 
-int vtd_rd32(struct vtd_iommu *v, uint64_t off, uint32_t *val)
+int vdrv_rd32(struct vdrv_iommu *v, uint64_t off, uint32_t *val)
 {
 	uint64_t x = 0;
-	int rc = vtd_rd(v, off, 4, &x);
+	int rc = vdrv_rd(v, off, 4, &x);
 
 	*val = (uint32_t)x;
 	return rc;
 }
 
-int vtd_rd64(struct vtd_iommu *v, uint64_t off, uint64_t *val)
+int vdrv_rd64(struct vdrv_iommu *v, uint64_t off, uint64_t *val)
 {
 	*val = 0;
-	return vtd_rd(v, off, 8, val);
+	return vdrv_rd(v, off, 8, val);
 }
 
-int vtd_wr32(struct vtd_iommu *v, uint64_t off, uint32_t val)
+int vdrv_wr32(struct vdrv_iommu *v, uint64_t off, uint32_t val)
 {
-	return vtd_wr(v, off, 4, val);
+	return vdrv_wr(v, off, 4, val);
 }
 
-int vtd_wr64(struct vtd_iommu *v, uint64_t off, uint64_t val)
+int vdrv_wr64(struct vdrv_iommu *v, uint64_t off, uint64_t val)
 {
-	return vtd_wr(v, off, 8, val);
+	return vdrv_wr(v, off, 8, val);
 }
 
-int vtd_wait_reg(struct vtd_iommu *v, uint64_t off, unsigned size, uint64_t mask,
+int vdrv_wait_reg(struct vdrv_iommu *v, uint64_t off, unsigned size, uint64_t mask,
 		 uint64_t want, const char *what, uint64_t *last, iommusim_error_t *err)
 {
 	iommusim_time_t start = v->t;
 	uint64_t val = 0;
 
 	for (;;) {
-		int rc = vtd_rd(v, off, size, &val);
+		int rc = vdrv_rd(v, off, size, &val);
 
 		if (last)
 			*last = val;
@@ -136,11 +136,11 @@ int vtd_wait_reg(struct vtd_iommu *v, uint64_t off, unsigned size, uint64_t mask
 				"reads 0x%llx); raise drv.vtd.qi.timeout_ns if the hardware is slow",
 				v->name, what, iommusim_time_to_ns(v->t - start),
 				(unsigned long long)off, (unsigned long long)val);
-		vtd_cpu(v, v->cfg.poll_step);
+		vdrv_cpu(v, v->cfg.poll_step);
 	}
 }
 
-int vtd_gcmd(struct vtd_iommu *v, uint32_t cmd, bool on, iommusim_error_t *err)
+int vdrv_gcmd(struct vdrv_iommu *v, uint32_t cmd, bool on, iommusim_error_t *err)
 {
 	static const struct {
 		uint32_t cmd, sts;
@@ -168,25 +168,25 @@ int vtd_gcmd(struct vtd_iommu *v, uint32_t cmd, bool on, iommusim_error_t *err)
 			val = v->gcmd;
 			want = on ? table[i].sts : 0;
 		}
-		if (vtd_wr32(v, VTD_REG_GCMD, val))
+		if (vdrv_wr32(v, VTD_REG_GCMD, val))
 			return iommusim_error_set(err, -EIO, "vtd driver %s: GCMD write refused",
 						  v->name);
-		return vtd_wait_reg(v, VTD_REG_GSTS, 4, table[i].sts, want, table[i].name, NULL,
+		return vdrv_wait_reg(v, VTD_REG_GSTS, 4, table[i].sts, want, table[i].name, NULL,
 				    err);
 	}
 	return iommusim_error_set(err, -EINVAL, "vtd driver: GCMD command 0x%x not used", cmd);
 }
 
-int vtd_flush_write_buffer(struct vtd_iommu *v, iommusim_error_t *err)
+int vdrv_flush_write_buffer(struct vdrv_iommu *v, iommusim_error_t *err)
 {
-	if (!vtd_capb(v, VTD_CAP_RWBF))
+	if (!vdrv_capb(v, VTD_CAP_RWBF))
 		return 0;
-	return vtd_gcmd(v, VTD_GCMD_WBF, true, err);
+	return vdrv_gcmd(v, VTD_GCMD_WBF, true, err);
 }
 
 /* ---- frames and tables ------------------------------------------------------------------- */
 
-int vtd_frame_alloc(struct vtd_iommu *v, uint64_t *pa, iommusim_error_t *err)
+int vdrv_frame_alloc(struct vdrv_iommu *v, uint64_t *pa, iommusim_error_t *err)
 {
 	int rc = v->env.alloc_frame ? v->env.alloc_frame(v->env.ctx, pa) : -ENOMEM;
 
@@ -204,7 +204,7 @@ int vtd_frame_alloc(struct vtd_iommu *v, uint64_t *pa, iommusim_error_t *err)
 	return 0;
 }
 
-void vtd_frame_free(struct vtd_iommu *v, uint64_t pa)
+void vdrv_frame_free(struct vdrv_iommu *v, uint64_t pa)
 {
 	if (!pa)
 		return;
@@ -215,21 +215,21 @@ void vtd_frame_free(struct vtd_iommu *v, uint64_t pa)
 	(*v->st.pt_freed)++;
 }
 
-int vtd_write_pte(struct vtd_iommu *v, uint64_t pa, uint64_t val)
+int vdrv_write_pte(struct vdrv_iommu *v, uint64_t pa, uint64_t val)
 {
-	vtd_cpu(v, v->cfg.cost_pte);
+	vdrv_cpu(v, v->cfg.cost_pte);
 	(*v->st.pt_pte_writes)++;
 	return iommusim_mem_write64(v->mem, pa, val);
 }
 
-int vtd_read_pte(const struct vtd_iommu *v, uint64_t pa, uint64_t *val)
+int vdrv_read_pte(const struct vdrv_iommu *v, uint64_t pa, uint64_t *val)
 {
 	return iommusim_mem_read64(v->mem, pa, val);
 }
 
 /* ---- devices ---------------------------------------------------------------------------- */
 
-struct vtd_dev *vtd_dev_find(struct vtd_iommu *v, const pci_dev_t *pdev)
+struct vdrv_dev *vdrv_dev_find(struct vdrv_iommu *v, const pci_dev_t *pdev)
 {
 	for (size_t i = 0; i < v->ndevs; i++)
 		if (v->devs[i]->pdev == pdev)
@@ -237,7 +237,7 @@ struct vtd_dev *vtd_dev_find(struct vtd_iommu *v, const pci_dev_t *pdev)
 	return NULL;
 }
 
-struct vtd_dev *vtd_dev_find_rid(struct vtd_iommu *v, uint16_t rid)
+struct vdrv_dev *vdrv_dev_find_rid(struct vdrv_iommu *v, uint16_t rid)
 {
 	for (size_t i = 0; i < v->ndevs; i++)
 		for (unsigned k = 0; k < v->devs[i]->nrids; k++)
@@ -248,12 +248,12 @@ struct vtd_dev *vtd_dev_find_rid(struct vtd_iommu *v, uint16_t rid)
 
 /* ---- bring-up ----------------------------------------------------------------------------- */
 
-static int vtd_read_caps(struct vtd_iommu *v, iommusim_error_t *err)
+static int vdrv_read_caps(struct vdrv_iommu *v, iommusim_error_t *err)
 {
 	unsigned sagaw, mgaw;
 
-	if (vtd_rd32(v, VTD_REG_VER, &v->ver) || vtd_rd64(v, VTD_REG_CAP, &v->cap) ||
-	    vtd_rd64(v, VTD_REG_ECAP, &v->ecap))
+	if (vdrv_rd32(v, VTD_REG_VER, &v->ver) || vdrv_rd64(v, VTD_REG_CAP, &v->cap) ||
+	    vdrv_rd64(v, VTD_REG_ECAP, &v->ecap))
 		return iommusim_error_set(err, -EIO, "vtd driver %s: cannot read VER/CAP/ECAP",
 					  v->name);
 	sagaw = (unsigned)((v->cap & VTD_CAP_SAGAW_MASK) >> VTD_CAP_SAGAW_SHIFT);
@@ -270,33 +270,33 @@ static int vtd_read_caps(struct vtd_iommu *v, iommusim_error_t *err)
 		return iommusim_error_set(err, -ENODEV, "vtd driver %s: CAP.SAGAW 0x%x offers no "
 					  "39-, 48- or 57-bit table", v->name, sagaw);
 	v->msagaw = v->agaw;
-	v->gaw = vtd_aw_width(v->agaw) < mgaw ? vtd_aw_width(v->agaw) : mgaw;
+	v->gaw = vdrv_aw_width(v->agaw) < mgaw ? vdrv_aw_width(v->agaw) : mgaw;
 	v->iro = (unsigned)((v->ecap & VTD_ECAP_IRO_MASK) >> VTD_ECAP_IRO_SHIFT);
 	v->fro = (unsigned)((v->cap & VTD_CAP_FRO_MASK) >> VTD_CAP_FRO_SHIFT);
 	v->nfr = (unsigned)((v->cap & VTD_CAP_NFR_MASK) >> VTD_CAP_NFR_SHIFT) + 1;
 	v->ndoms = 1u << (4 + 2 * (unsigned)((v->cap & VTD_CAP_ND_MASK) >> VTD_CAP_ND_SHIFT));
-	v->sm = !v->cfg.legacy && vtd_ecap(v, VTD_ECAP_SMTS);
-	v->qi = vtd_ecap(v, VTD_ECAP_QI);
+	v->sm = !v->cfg.legacy && vdrv_ecap(v, VTD_ECAP_SMTS);
+	v->qi = vdrv_ecap(v, VTD_ECAP_QI);
 	if (v->sm && !v->qi)
 		return iommusim_error_set(err, -ENODEV, "vtd driver %s: scalable mode without "
 					  "ECAP.QI cannot be invalidated", v->name);
 
 	switch (v->cfg.paging) {
-	case VTD_PAGING_FL:
-		if (!v->sm || !vtd_ecap(v, VTD_ECAP_FLTS))
+	case VDRV_PAGING_FL:
+		if (!v->sm || !vdrv_ecap(v, VTD_ECAP_FLTS))
 			return iommusim_error_set(err, -EINVAL,
 				"vtd driver %s: drv.vtd.paging=first-level needs scalable mode and "
 				"ECAP.FLTS (mode %s, FLTS %d); use auto or second-level", v->name,
-				v->sm ? "scalable" : "legacy", vtd_ecap(v, VTD_ECAP_FLTS));
+				v->sm ? "scalable" : "legacy", vdrv_ecap(v, VTD_ECAP_FLTS));
 		break;
-	case VTD_PAGING_SL:
-		if (v->sm && !vtd_ecap(v, VTD_ECAP_SLTS))
+	case VDRV_PAGING_SL:
+		if (v->sm && !vdrv_ecap(v, VTD_ECAP_SLTS))
 			return iommusim_error_set(err, -EINVAL,
 				"vtd driver %s: drv.vtd.paging=second-level in scalable mode needs "
 				"ECAP.SLTS; use auto or first-level", v->name);
 		break;
-	case VTD_PAGING_AUTO:
-		if (v->sm && !vtd_ecap(v, VTD_ECAP_SLTS) && !vtd_ecap(v, VTD_ECAP_FLTS))
+	case VDRV_PAGING_AUTO:
+		if (v->sm && !vdrv_ecap(v, VTD_ECAP_SLTS) && !vdrv_ecap(v, VTD_ECAP_FLTS))
 			return iommusim_error_set(err, -ENODEV, "vtd driver %s: scalable mode "
 						  "with neither ECAP.FLTS nor ECAP.SLTS", v->name);
 		break;
@@ -304,50 +304,50 @@ static int vtd_read_caps(struct vtd_iommu *v, iommusim_error_t *err)
 	return 0;
 }
 
-static int vtd_enable_faults(struct vtd_iommu *v, iommusim_error_t *err)
+static int vdrv_enable_faults(struct vdrv_iommu *v, iommusim_error_t *err)
 {
-	if (vtd_wr32(v, VTD_REG_FEDATA, VTD_DRV_FAULT_MSI_DATA) ||
-	    vtd_wr32(v, VTD_REG_FEADDR, VTD_DRV_FAULT_MSI_ADDR) ||
-	    vtd_wr32(v, VTD_REG_FEUADDR, 0) || vtd_wr32(v, VTD_REG_FECTL, 0))
+	if (vdrv_wr32(v, VTD_REG_FEDATA, VTD_DRV_FAULT_MSI_DATA) ||
+	    vdrv_wr32(v, VTD_REG_FEADDR, VTD_DRV_FAULT_MSI_ADDR) ||
+	    vdrv_wr32(v, VTD_REG_FEUADDR, 0) || vdrv_wr32(v, VTD_REG_FECTL, 0))
 		return iommusim_error_set(err, -EIO, "vtd driver %s: fault event registers refused "
 					  "the write", v->name);
 	/* dmar_set_interrupt: clear what may be pending from before */
-	(void)vtd_fault_poll(v);
+	(void)vdrv_fault_poll(v);
 	return 0;
 }
 
-static int vtd_set_root(struct vtd_iommu *v, iommusim_error_t *err)
+static int vdrv_set_root(struct vdrv_iommu *v, iommusim_error_t *err)
 {
 	uint64_t rta = v->root;
 	int rc;
 
 	if (v->sm)
 		rta |= (uint64_t)VTD_TTM_SCALABLE << VTD_RTADDR_TTM_SHIFT;
-	if (vtd_wr64(v, VTD_REG_RTADDR, rta))
+	if (vdrv_wr64(v, VTD_REG_RTADDR, rta))
 		return iommusim_error_set(err, -EIO, "vtd driver %s: RTADDR write refused", v->name);
-	rc = vtd_gcmd(v, VTD_GCMD_SRTP, true, err);
+	rc = vdrv_gcmd(v, VTD_GCMD_SRTP, true, err);
 	if (rc)
 		return rc;
-	if (vtd_capb(v, VTD_CAP_ESRTPS))
+	if (vdrv_capb(v, VTD_CAP_ESRTPS))
 		return 0;
 
 	/* iommu_set_root_entry: context cache, PASID cache, IOTLB, all global */
 	uint64_t d[4];
 
-	vtd_desc_cc(d, VTD_G_GLOBAL, 0, 0, 0);
-	rc = vtd_inv_one(v, d, err);
+	vdrv_desc_cc(d, VDRV_G_GLOBAL, 0, 0, 0);
+	rc = vdrv_inv_one(v, d, err);
 	if (!rc && v->sm) {
-		vtd_desc_pc(d, VTD_PC_G_GLOBAL, 0, 0);
-		rc = vtd_inv_one(v, d, err);
+		vdrv_desc_pc(d, VDRV_PC_G_GLOBAL, 0, 0);
+		rc = vdrv_inv_one(v, d, err);
 	}
 	if (!rc) {
-		vtd_desc_iotlb(v, d, VTD_G_GLOBAL, 0, 0, 0, false);
-		rc = vtd_inv_one(v, d, err);
+		vdrv_desc_iotlb(v, d, VDRV_G_GLOBAL, 0, 0, 0, false);
+		rc = vdrv_inv_one(v, d, err);
 	}
 	return rc;
 }
 
-static void vtd_free_instance(struct vtd_iommu *v)
+static void vdrv_free_instance(struct vdrv_iommu *v)
 {
 	free(v->did_map);
 	free(v->devs);
@@ -363,7 +363,7 @@ int vtd_drv_create_stats(const drv_env_t *env, iommusim_model_t *hw, iommusim_sc
 			 iommusim_stats_t *stats, const char *name, const iommusim_params_t *ps,
 			 drv_instance_t *out, iommusim_error_t *err)
 {
-	struct vtd_iommu *v;
+	struct vdrv_iommu *v;
 	int rc;
 
 	if (!env || !hw || !hw->ops || !sched || !out || !env->mem || !env->alloc_frame)
@@ -387,7 +387,7 @@ int vtd_drv_create_stats(const drv_env_t *env, iommusim_model_t *hw, iommusim_sc
 	v->mem = env->mem;
 	snprintf(v->name, sizeof(v->name), "%s", name ? name : "vtd");
 	v->t = iommusim_sched_now(sched);
-	rc = vtd_cfg_read(&v->cfg, ps, err);
+	rc = vdrv_cfg_read(&v->cfg, ps, err);
 	if (rc) {
 		free(v);
 		return rc;
@@ -405,14 +405,14 @@ int vtd_drv_create_stats(const drv_env_t *env, iommusim_model_t *hw, iommusim_sc
 	v->fault_view = calloc(VTD_DRV_FAULT_LOG_MAX, sizeof(*v->fault_view));
 	rc = (!v->faults || !v->fault_view)
 		     ? iommusim_error_set(err, -ENOMEM, "vtd driver: out of memory")
-		     : vtd_stats_init(v, stats, v->name, err);
+		     : vdrv_stats_init(v, stats, v->name, err);
 	if (rc) {
-		vtd_free_instance(v);
+		vdrv_free_instance(v);
 		return rc;
 	}
 
-	vtd_begin(v);
-	rc = vtd_read_caps(v, err);
+	vdrv_begin(v);
+	rc = vdrv_read_caps(v, err);
 	if (!rc) {
 		v->did_map = calloc(v->ndoms, 1);
 		if (!v->did_map)
@@ -422,29 +422,29 @@ int vtd_drv_create_stats(const drv_env_t *env, iommusim_model_t *hw, iommusim_sc
 	if (!rc) {
 		uint32_t gsts = 0;
 
-		(void)vtd_rd32(v, VTD_REG_GSTS, &gsts);
+		(void)vdrv_rd32(v, VTD_REG_GSTS, &gsts);
 		if (gsts & (VTD_GSTS_TES | VTD_GSTS_QIES)) {
 			v->gcmd = 0;
-			(void)vtd_wr32(v, VTD_REG_GCMD, 0);
+			(void)vdrv_wr32(v, VTD_REG_GCMD, 0);
 		}
 	}
 	if (!rc && v->qi)
-		rc = vtd_qi_init(v, err);
+		rc = vdrv_qi_init(v, err);
 	if (!rc)
-		rc = vtd_root_init(v, err);
-	if (!rc && v->sm && vtd_ecap(v, VTD_ECAP_PRS))
-		rc = vtd_prq_init(v, err);
+		rc = vdrv_root_init(v, err);
+	if (!rc && v->sm && vdrv_ecap(v, VTD_ECAP_PRS))
+		rc = vdrv_prq_init(v, err);
 	if (!rc)
-		rc = vtd_flush_write_buffer(v, err);
+		rc = vdrv_flush_write_buffer(v, err);
 	if (!rc)
-		rc = vtd_set_root(v, err);
+		rc = vdrv_set_root(v, err);
 	if (!rc)
-		rc = vtd_fault_init(v, err);
+		rc = vdrv_fault_init(v, err);
 	if (!rc)
-		rc = vtd_enable_faults(v, err);
+		rc = vdrv_enable_faults(v, err);
 	if (!rc)
-		rc = vtd_gcmd(v, VTD_GCMD_TE, true, err);
-	vtd_end(v);
+		rc = vdrv_gcmd(v, VTD_GCMD_TE, true, err);
+	vdrv_end(v);
 	if (rc) {
 		drv_instance_t tmp = { .ops = &vtd_drv_ops, .iommu = vtd_drv_iommu(v) };
 		vtd_drv_destroy(&tmp);
@@ -463,30 +463,30 @@ int vtd_drv_create(const drv_env_t *env, iommusim_model_t *hw, iommusim_sched_t 
 
 void vtd_drv_destroy(drv_instance_t *inst)
 {
-	struct vtd_iommu *v;
+	struct vdrv_iommu *v;
 
 	if (!inst || !inst->iommu || inst->ops != &vtd_drv_ops)
 		return;
-	v = vtd_of(inst->iommu);
-	vtd_begin(v);
+	v = vdrv_of(inst->iommu);
+	vdrv_begin(v);
 	while (v->ndevs)
 		vtd_drv_ops.release_device(inst->iommu, v->devs[v->ndevs - 1]->pdev);
 	/* Domains the caller did not free: nested ones first (they reference parents). */
 	for (size_t i = v->ndoms_live; i-- > 0;)
 		if (v->doms[i]->base.type == DRV_DOMAIN_NESTED)
-			vtd_domain_destroy(v->doms[i]);
+			vdrv_domain_destroy(v->doms[i]);
 	while (v->ndoms_live)
-		vtd_domain_destroy(v->doms[v->ndoms_live - 1]);
+		vdrv_domain_destroy(v->doms[v->ndoms_live - 1]);
 	if (v->gcmd & VTD_GCMD_TE)
-		(void)vtd_gcmd(v, VTD_GCMD_TE, false, NULL);
-	vtd_prq_fini(v);
+		(void)vdrv_gcmd(v, VTD_GCMD_TE, false, NULL);
+	vdrv_prq_fini(v);
 	if (v->gcmd & VTD_GCMD_QIE)
-		(void)vtd_gcmd(v, VTD_GCMD_QIE, false, NULL);
-	vtd_qi_fini(v);
-	vtd_root_fini(v);
-	vtd_fault_fini(v);
-	vtd_end(v);
-	vtd_free_instance(v);
+		(void)vdrv_gcmd(v, VTD_GCMD_QIE, false, NULL);
+	vdrv_qi_fini(v);
+	vdrv_root_fini(v);
+	vdrv_fault_fini(v);
+	vdrv_end(v);
+	vdrv_free_instance(v);
 	inst->iommu = NULL;
 	inst->ops = NULL;
 }
@@ -497,28 +497,28 @@ iommusim_stats_t *vtd_drv_stats(const drv_instance_t *inst)
 {
 	if (!inst || !inst->iommu || inst->ops != &vtd_drv_ops)
 		return NULL;
-	return vtd_of(inst->iommu)->stats;
+	return vdrv_of(inst->iommu)->stats;
 }
 
 bool vtd_drv_scalable(const drv_instance_t *inst)
 {
 	if (!inst || !inst->iommu || inst->ops != &vtd_drv_ops)
 		return false;
-	return vtd_of(inst->iommu)->sm;
+	return vdrv_of(inst->iommu)->sm;
 }
 
 int vtd_drv_poll(drv_instance_t *inst)
 {
-	struct vtd_iommu *v;
+	struct vdrv_iommu *v;
 	int n, m;
 
 	if (!inst || !inst->iommu || inst->ops != &vtd_drv_ops)
 		return -EINVAL;
-	v = vtd_of(inst->iommu);
-	vtd_begin(v);
-	n = vtd_fault_poll(v);
-	m = vtd_prq_poll(v);
-	vtd_end(v);
+	v = vdrv_of(inst->iommu);
+	vdrv_begin(v);
+	n = vdrv_fault_poll(v);
+	m = vdrv_prq_poll(v);
+	vdrv_end(v);
 	if (n < 0)
 		return n;
 	if (m < 0)

@@ -19,26 +19,26 @@
 
 #define SM_PDTS 2u   /* 2^(PDTS + 7) = 512 directory entries */
 
-int vtd_root_init(struct vtd_iommu *v, iommusim_error_t *err)
+int vdrv_root_init(struct vdrv_iommu *v, iommusim_error_t *err)
 {
-	return vtd_frame_alloc(v, &v->root, err);
+	return vdrv_frame_alloc(v, &v->root, err);
 }
 
-void vtd_root_fini(struct vtd_iommu *v)
+void vdrv_root_fini(struct vdrv_iommu *v)
 {
 	for (unsigned b = 0; b < 256; b++)
 		for (unsigned h = 0; h < 2; h++)
 			if (v->ctx[b][h]) {
-				vtd_frame_free(v, v->ctx[b][h]);
+				vdrv_frame_free(v, v->ctx[b][h]);
 				v->ctx[b][h] = 0;
 			}
-	vtd_frame_free(v, v->root);
+	vdrv_frame_free(v, v->root);
 	v->root = 0;
 }
 
 /* The context entry of rid, its table allocated (and the root entry made present) on
  * demand (iommu_context_addr). */
-static int ctx_entry(struct vtd_iommu *v, uint16_t rid, bool alloc, uint64_t *pa,
+static int ctx_entry(struct vdrv_iommu *v, uint16_t rid, bool alloc, uint64_t *pa,
 		     iommusim_error_t *err)
 {
 	unsigned bus = rid >> 8, devfn = rid & 0xff;
@@ -50,11 +50,11 @@ static int ctx_entry(struct vtd_iommu *v, uint16_t rid, bool alloc, uint64_t *pa
 
 		if (!alloc)
 			return -ENOENT;
-		rc = vtd_frame_alloc(v, tbl, err);
+		rc = vdrv_frame_alloc(v, tbl, err);
 		if (rc)
 			return rc;
 		/* legacy: lo = CTP | P; scalable: lo = LCTP | LP, hi = UCTP | UP (9.1, 9.2) */
-		rc = vtd_write_pte(v, v->root + (uint64_t)bus * VTD_ROOT_ENTRY_SIZE + half * 8,
+		rc = vdrv_write_pte(v, v->root + (uint64_t)bus * VTD_ROOT_ENTRY_SIZE + half * 8,
 				   *tbl | VTD_RE_LO_P);
 		if (rc)
 			return iommusim_error_set(err, rc, "vtd driver %s: root entry write "
@@ -66,58 +66,58 @@ static int ctx_entry(struct vtd_iommu *v, uint16_t rid, bool alloc, uint64_t *pa
 }
 
 /* Writes an entry of n qwords with qword 0 (the present bit) last. */
-static int write_entry(struct vtd_iommu *v, uint64_t pa, const uint64_t *q, unsigned n)
+static int write_entry(struct vdrv_iommu *v, uint64_t pa, const uint64_t *q, unsigned n)
 {
 	int rc = 0;
 
 	for (unsigned i = n; i-- > 1;)
-		rc |= vtd_write_pte(v, pa + i * 8, q[i]);
-	rc |= vtd_write_pte(v, pa, q[0]);
+		rc |= vdrv_write_pte(v, pa + i * 8, q[i]);
+	rc |= vdrv_write_pte(v, pa, q[0]);
 	return rc ? -EIO : 0;
 }
 
 /* Clears an entry of n qwords, qword 0 (the present bit) first. */
-static void clear_entry(struct vtd_iommu *v, uint64_t pa, unsigned n)
+static void clear_entry(struct vdrv_iommu *v, uint64_t pa, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		(void)vtd_write_pte(v, pa + i * 8, 0);
+		(void)vdrv_write_pte(v, pa + i * 8, 0);
 }
 
-static void inv(struct vtd_iommu *v, const uint64_t d[4])
+static void inv(struct vdrv_iommu *v, const uint64_t d[4])
 {
 	/* Errors of these flushes are counted by the queue and left to the fault log: the
 	 * kernel's callers ignore them as well. */
-	(void)vtd_inv_one(v, d, NULL);
+	(void)vdrv_inv_one(v, d, NULL);
 }
 
-void vtd_devtlb_flush_pasid(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid)
+void vdrv_devtlb_flush_pasid(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid)
 {
 	uint64_t q[4];
 
 	/* no device-TLB invalidation while translation is off (6.5.2.5 recommendation) */
 	if (!d->ats || !(v->gcmd & VTD_GCMD_TE))
 		return;
-	if (pasid == VTD_NO_PASID)
-		vtd_desc_devtlb(q, d->rid, d->pfsid, d->qdep, 0, VTD_DEVTLB_ALL);
+	if (pasid == VDRV_NO_PASID)
+		vdrv_desc_devtlb(q, d->rid, d->pfsid, d->qdep, 0, VDRV_DEVTLB_ALL);
 	else
-		vtd_desc_pdevtlb(q, d->rid, d->pfsid, pasid, d->qdep, 0, VTD_DEVTLB_ALL);
+		vdrv_desc_pdevtlb(q, d->rid, d->pfsid, pasid, d->qdep, 0, VDRV_DEVTLB_ALL);
 	inv(v, q);
 }
 
 /* ---- scalable-mode context entries -------------------------------------------------------- */
 
-int vtd_ctx_setup_sm(struct vtd_iommu *v, struct vtd_dev *d, iommusim_error_t *err)
+int vdrv_ctx_setup_sm(struct vdrv_iommu *v, struct vdrv_dev *d, iommusim_error_t *err)
 {
-	uint64_t q[4] = { 0 }, pa;
+	uint64_t q[4] = { 0 }, pa = 0;
 	int rc;
 
 	if (!d->pasid_dir) {
-		rc = vtd_frame_alloc(v, &d->pasid_dir, err);
+		rc = vdrv_frame_alloc(v, &d->pasid_dir, err);
 		if (rc)
 			return rc;
 	}
 	if (!d->pasid_tbl) {
-		d->pasid_tbl = calloc(VTD_PASID_DIR_ENTRIES, sizeof(*d->pasid_tbl));
+		d->pasid_tbl = calloc(VDRV_PASID_DIR_ENTRIES, sizeof(*d->pasid_tbl));
 		if (!d->pasid_tbl)
 			return iommusim_error_set(err, -ENOMEM, "vtd driver: out of memory");
 	}
@@ -130,7 +130,7 @@ int vtd_ctx_setup_sm(struct vtd_iommu *v, struct vtd_dev *d, iommusim_error_t *e
 		q[0] |= VTD_SCE_Q0_PASIDE;
 	if (d->pri)
 		q[0] |= VTD_SCE_Q0_PRE;
-	q[1] = VTD_NO_PASID;
+	q[1] = VDRV_NO_PASID;
 	for (unsigned k = 0; k < d->nrids; k++) {
 		rc = ctx_entry(v, d->rids[k], true, &pa, err);
 		if (rc)
@@ -140,60 +140,60 @@ int vtd_ctx_setup_sm(struct vtd_iommu *v, struct vtd_dev *d, iommusim_error_t *e
 						  "failed", v->name);
 		/* non-present to present: only hardware caching not-present entries needs
 		 * invalidation (CAP.CM) */
-		if (vtd_capb(v, VTD_CAP_CM)) {
+		if (vdrv_capb(v, VTD_CAP_CM)) {
 			uint64_t x[4];
 
-			vtd_desc_cc(x, VTD_G_DEVICE, 0, d->rids[k], 0);
+			vdrv_desc_cc(x, VDRV_G_DEVICE, 0, d->rids[k], 0);
 			inv(v, x);
-			vtd_desc_pc(x, VTD_PC_G_GLOBAL, 0, 0);
+			vdrv_desc_pc(x, VDRV_PC_G_GLOBAL, 0, 0);
 			inv(v, x);
-			vtd_desc_iotlb(v, x, VTD_G_GLOBAL, 0, 0, 0, false);
+			vdrv_desc_iotlb(v, x, VDRV_G_GLOBAL, 0, 0, 0, false);
 			inv(v, x);
-			vtd_devtlb_flush_pasid(v, d, VTD_NO_PASID);
+			vdrv_devtlb_flush_pasid(v, d, VDRV_NO_PASID);
 		}
 	}
 	return 0;
 }
 
-void vtd_ctx_teardown(struct vtd_iommu *v, struct vtd_dev *d)
+void vdrv_ctx_teardown(struct vdrv_iommu *v, struct vdrv_dev *d)
 {
 	for (unsigned k = 0; k < d->nrids; k++) {
-		uint64_t pa, lo = 0, hi = 0, x[4];
+		uint64_t pa = 0, lo = 0, hi = 0, x[4];
 
 		if (ctx_entry(v, d->rids[k], false, &pa, NULL))
 			continue;
-		(void)vtd_read_pte(v, pa, &lo);
-		(void)vtd_read_pte(v, pa + 8, &hi);
+		(void)vdrv_read_pte(v, pa, &lo);
+		(void)vdrv_read_pte(v, pa + 8, &hi);
 		if (!(lo & VTD_CE_LO_P))
 			continue;
 		clear_entry(v, pa, v->sm ? 4 : 2);
 		/* intel_context_flush_no_pasid: device-selective context cache, then the
 		 * translations of the domain (legacy) and the device TLB */
-		vtd_desc_cc(x, VTD_G_DEVICE, v->sm ? 0 : (uint16_t)((hi & VTD_CE_HI_DID_MASK) >>
+		vdrv_desc_cc(x, VDRV_G_DEVICE, v->sm ? 0 : (uint16_t)((hi & VTD_CE_HI_DID_MASK) >>
 								     VTD_CE_HI_DID_SHIFT),
 			    d->rids[k], 0);
 		inv(v, x);
 		if (!v->sm) {
-			vtd_desc_iotlb(v, x, VTD_G_DOMAIN,
+			vdrv_desc_iotlb(v, x, VDRV_G_DOMAIN,
 				       (uint16_t)((hi & VTD_CE_HI_DID_MASK) >> VTD_CE_HI_DID_SHIFT),
 				       0, 0, false);
 			inv(v, x);
 		}
-		vtd_devtlb_flush_pasid(v, d, VTD_NO_PASID);
+		vdrv_devtlb_flush_pasid(v, d, VDRV_NO_PASID);
 	}
 }
 
 /* ---- legacy-mode context entries ------------------------------------------------------------ */
 
-void vtd_ctx_clear_legacy(struct vtd_iommu *v, struct vtd_dev *d)
+void vdrv_ctx_clear_legacy(struct vdrv_iommu *v, struct vdrv_dev *d)
 {
-	vtd_ctx_teardown(v, d);
+	vdrv_ctx_teardown(v, d);
 }
 
-int vtd_ctx_set_legacy(struct vtd_iommu *v, struct vtd_dev *d, struct vtd_domain *dom,
+int vdrv_ctx_set_legacy(struct vdrv_iommu *v, struct vdrv_dev *d, struct vdrv_domain *dom,
 		       iommusim_error_t *err)
 {
-	uint64_t q[2], pa, x[4];
+	uint64_t q[2], pa = 0, x[4];
 	uint16_t did;
 	int rc;
 
@@ -205,7 +205,7 @@ int vtd_ctx_set_legacy(struct vtd_iommu *v, struct vtd_dev *d, struct vtd_domain
 		q[1] = (uint64_t)dom->agaw | ((uint64_t)did << VTD_CE_HI_DID_SHIFT);
 	} else {
 		/* context_setup_pass_through: AW = the largest supported width */
-		did = VTD_FLPT_DEFAULT_DID;
+		did = VDRV_FLPT_DEFAULT_DID;
 		q[0] = ((uint64_t)VTD_TT_PASS_THROUGH << VTD_CE_LO_TT_SHIFT) | VTD_CE_LO_P;
 		q[1] = (uint64_t)v->msagaw | ((uint64_t)did << VTD_CE_HI_DID_SHIFT);
 	}
@@ -218,13 +218,13 @@ int vtd_ctx_set_legacy(struct vtd_iommu *v, struct vtd_dev *d, struct vtd_domain
 						  "failed", v->name);
 		/* context_present_cache_flush: with caching mode the not-present entry may be
 		 * cached under domain 0 */
-		if (vtd_capb(v, VTD_CAP_CM)) {
-			vtd_desc_cc(x, VTD_G_DEVICE, 0, d->rids[k], 0);
+		if (vdrv_capb(v, VTD_CAP_CM)) {
+			vdrv_desc_cc(x, VDRV_G_DEVICE, 0, d->rids[k], 0);
 			inv(v, x);
-			vtd_desc_iotlb(v, x, VTD_G_DOMAIN, did, 0, 0, false);
+			vdrv_desc_iotlb(v, x, VDRV_G_DOMAIN, did, 0, 0, false);
 			inv(v, x);
 		} else {
-			(void)vtd_flush_write_buffer(v, NULL);
+			(void)vdrv_flush_write_buffer(v, NULL);
 		}
 	}
 	return 0;
@@ -232,7 +232,7 @@ int vtd_ctx_set_legacy(struct vtd_iommu *v, struct vtd_dev *d, struct vtd_domain
 
 /* ---- PASID entries ------------------------------------------------------------------------ */
 
-static int pasid_entry(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid, bool alloc,
+static int pasid_entry(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid, bool alloc,
 		       uint64_t *pa, iommusim_error_t *err)
 {
 	uint32_t di = pasid >> VTD_PASID_DIR_SHIFT;
@@ -241,19 +241,19 @@ static int pasid_entry(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid, b
 	if (!d->pasid_dir || !d->pasid_tbl)
 		return iommusim_error_set(err, -ENODEV, "vtd driver %s: %s has no PASID table",
 					  v->name, d->pdev->name);
-	if (di >= VTD_PASID_DIR_ENTRIES)
+	if (di >= VDRV_PASID_DIR_ENTRIES)
 		return iommusim_error_set(err, -EINVAL,
 			"vtd driver %s: PASID %u of %s is beyond the %u PASIDs of its one-page PASID "
 			"directory (IOMMU_GET_HW_INFO reports max_pasid_log2 %u)", v->name, pasid,
-			d->pdev->name, VTD_PASID_DIR_ENTRIES * VTD_PASID_TABLE_ENTRIES,
-			VTD_PASID_MAX_LOG2);
+			d->pdev->name, VDRV_PASID_DIR_ENTRIES * VTD_PASID_TABLE_ENTRIES,
+			VDRV_PASID_MAX_LOG2);
 	if (!d->pasid_tbl[di]) {
 		if (!alloc)
 			return -ENOENT;
-		rc = vtd_frame_alloc(v, &d->pasid_tbl[di], err);
+		rc = vdrv_frame_alloc(v, &d->pasid_tbl[di], err);
 		if (rc)
 			return rc;
-		rc = vtd_write_pte(v, d->pasid_dir + (uint64_t)di * 8, d->pasid_tbl[di] | VTD_PDE_P);
+		rc = vdrv_write_pte(v, d->pasid_dir + (uint64_t)di * 8, d->pasid_tbl[di] | VTD_PDE_P);
 		if (rc)
 			return iommusim_error_set(err, rc, "vtd driver %s: PASID directory write "
 						  "failed", v->name);
@@ -262,23 +262,23 @@ static int pasid_entry(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid, b
 	return 0;
 }
 
-static int build_pasid_entry(struct vtd_iommu *v, struct vtd_domain *dom, uint64_t e[8],
+static int build_pasid_entry(struct vdrv_iommu *v, struct vdrv_domain *dom, uint64_t e[8],
 			     iommusim_error_t *err)
 {
-	uint64_t pwsnp = vtd_ecap(v, VTD_ECAP_SMPWCS) ? VTD_PTE_Q1_PWSNP : 0;
+	uint64_t pwsnp = vdrv_ecap(v, VTD_ECAP_SMPWCS) ? VTD_PTE_Q1_PWSNP : 0;
 
 	memset(e, 0, 8 * sizeof(e[0]));
 	if (!dom) {
 		/* intel_pasid_setup_pass_through */
 		e[0] = ((uint64_t)v->agaw << VTD_PTE_Q0_AW_SHIFT) |
 		       ((uint64_t)VTD_PGTT_PT << VTD_PTE_Q0_PGTT_SHIFT) | VTD_PTE_Q0_P;
-		e[1] = VTD_FLPT_DEFAULT_DID | pwsnp;
+		e[1] = VDRV_FLPT_DEFAULT_DID | pwsnp;
 		return 0;
 	}
 	e[1] = (uint64_t)(uint16_t)dom->did | pwsnp;
 	if (dom->base.type == DRV_DOMAIN_NESTED) {
-		struct vtd_domain *s2 = dom->s2;
-		int rc = vtd_nested_check(v, dom, err);
+		struct vdrv_domain *s2 = dom->s2;
+		int rc = vdrv_nested_check(v, dom, err);
 
 		if (rc)
 			return rc;
@@ -299,7 +299,7 @@ static int build_pasid_entry(struct vtd_iommu *v, struct vtd_domain *dom, uint64
 			return iommusim_error_set(err, -EINVAL,
 				"vtd driver %s: a %u-level first-level table cannot be attached "
 				"(first level uses 4 or 5 levels)", v->name, dom->pt.levels);
-		if (dom->pt.levels == 5 && !vtd_capb(v, VTD_CAP_FL5LP))
+		if (dom->pt.levels == 5 && !vdrv_capb(v, VTD_CAP_FL5LP))
 			return iommusim_error_set(err, -EINVAL, "vtd driver %s: 5-level first-level "
 						  "table without CAP.FL5LP", v->name);
 		e[0] = ((uint64_t)v->agaw << VTD_PTE_Q0_AW_SHIFT) |
@@ -315,22 +315,22 @@ static int build_pasid_entry(struct vtd_iommu *v, struct vtd_domain *dom, uint64
 }
 
 /* The translation caches tagged by (did, pasid) of an entry of type pgtt. */
-static void flush_pasid_translations(struct vtd_iommu *v, uint16_t did, uint32_t pasid,
+static void flush_pasid_translations(struct vdrv_iommu *v, uint16_t did, uint32_t pasid,
 				     unsigned pgtt)
 {
 	uint64_t x[4];
 
 	if (pgtt == VTD_PGTT_PT || pgtt == VTD_PGTT_FL)
-		vtd_desc_piotlb(x, did, pasid, 0, 0, true, false);
+		vdrv_desc_piotlb(x, did, pasid, 0, 0, true, false);
 	else
-		vtd_desc_iotlb(v, x, VTD_G_DOMAIN, did, 0, 0, false);
+		vdrv_desc_iotlb(v, x, VDRV_G_DOMAIN, did, 0, 0, false);
 	inv(v, x);
 }
 
-int vtd_pasid_set(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid,
-		  struct vtd_domain *dom, iommusim_error_t *err)
+int vdrv_pasid_set(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid,
+		  struct vdrv_domain *dom, iommusim_error_t *err)
 {
-	uint64_t pa, e[8], old0 = 0, old1 = 0, x[4];
+	uint64_t pa = 0, e[8], old0 = 0, old1 = 0, x[4];
 	int rc = pasid_entry(v, d, pasid, true, &pa, err);
 
 	if (rc)
@@ -338,8 +338,8 @@ int vtd_pasid_set(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid,
 	rc = build_pasid_entry(v, dom, e, err);
 	if (rc)
 		return rc;
-	(void)vtd_read_pte(v, pa, &old0);
-	(void)vtd_read_pte(v, pa + 8, &old1);
+	(void)vdrv_read_pte(v, pa, &old0);
+	(void)vdrv_read_pte(v, pa + 8, &old1);
 	if (write_entry(v, pa, e, 8))
 		return iommusim_error_set(err, -EIO, "vtd driver %s: PASID entry write failed",
 					  v->name);
@@ -347,51 +347,51 @@ int vtd_pasid_set(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid,
 		/* intel_pasid_flush_present: the old entry's caches */
 		uint16_t old_did = (uint16_t)(old1 & VTD_PTE_Q1_DID_MASK);
 
-		vtd_desc_pc(x, VTD_PC_G_PASID, old_did, pasid);
+		vdrv_desc_pc(x, VDRV_PC_G_PASID, old_did, pasid);
 		inv(v, x);
 		flush_pasid_translations(v, old_did, pasid,
 					 (unsigned)((old0 & VTD_PTE_Q0_PGTT_MASK) >>
 						    VTD_PTE_Q0_PGTT_SHIFT));
-		vtd_devtlb_flush_pasid(v, d, pasid);
-	} else if (vtd_capb(v, VTD_CAP_CM)) {
+		vdrv_devtlb_flush_pasid(v, d, pasid);
+	} else if (vdrv_capb(v, VTD_CAP_CM)) {
 		/* pasid_flush_caches: a not-present entry may have been cached */
 		uint16_t did = (uint16_t)(e[1] & VTD_PTE_Q1_DID_MASK);
 
-		vtd_desc_pc(x, VTD_PC_G_PASID, did, pasid);
+		vdrv_desc_pc(x, VDRV_PC_G_PASID, did, pasid);
 		inv(v, x);
-		vtd_desc_piotlb(x, did, pasid, 0, 0, true, false);
+		vdrv_desc_piotlb(x, did, pasid, 0, 0, true, false);
 		inv(v, x);
 	} else {
-		(void)vtd_flush_write_buffer(v, NULL);
+		(void)vdrv_flush_write_buffer(v, NULL);
 	}
 	return 0;
 }
 
-void vtd_pasid_clear(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid)
+void vdrv_pasid_clear(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid)
 {
-	uint64_t pa, e0 = 0, e1 = 0, x[4];
+	uint64_t pa = 0, e0 = 0, e1 = 0, x[4];
 	uint16_t did;
 
 	if (pasid_entry(v, d, pasid, false, &pa, NULL))
 		return;
-	(void)vtd_read_pte(v, pa, &e0);
-	(void)vtd_read_pte(v, pa + 8, &e1);
+	(void)vdrv_read_pte(v, pa, &e0);
+	(void)vdrv_read_pte(v, pa + 8, &e1);
 	if (!(e0 & VTD_PTE_Q0_P))
 		return;
 	did = (uint16_t)(e1 & VTD_PTE_Q1_DID_MASK);
 	clear_entry(v, pa, 8);
 	/* intel_pasid_tear_down_entry */
-	vtd_desc_pc(x, VTD_PC_G_PASID, did, pasid);
+	vdrv_desc_pc(x, VDRV_PC_G_PASID, did, pasid);
 	inv(v, x);
 	flush_pasid_translations(v, did, pasid,
 				 (unsigned)((e0 & VTD_PTE_Q0_PGTT_MASK) >> VTD_PTE_Q0_PGTT_SHIFT));
-	vtd_devtlb_flush_pasid(v, d, pasid);
+	vdrv_devtlb_flush_pasid(v, d, pasid);
 }
 
-int vtd_pasid_set_slade(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid, bool on,
+int vdrv_pasid_set_slade(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid, bool on,
 			iommusim_error_t *err)
 {
-	uint64_t pa, e0 = 0, e1 = 0, x[4];
+	uint64_t pa = 0, e0 = 0, e1 = 0, x[4];
 	uint16_t did;
 	int rc = pasid_entry(v, d, pasid, false, &pa, err);
 
@@ -400,35 +400,35 @@ int vtd_pasid_set_slade(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid, 
 							  "of %s is not set up", v->name, pasid,
 							  d->pdev->name)
 				     : rc;
-	(void)vtd_read_pte(v, pa, &e0);
-	(void)vtd_read_pte(v, pa + 8, &e1);
+	(void)vdrv_read_pte(v, pa, &e0);
+	(void)vdrv_read_pte(v, pa + 8, &e1);
 	if (!(e0 & VTD_PTE_Q0_P))
 		return iommusim_error_set(err, -ENODEV, "vtd driver %s: PASID %u of %s is not "
 					  "present", v->name, pasid, d->pdev->name);
 	if (((e0 & VTD_PTE_Q0_SLADE) != 0) == on)
 		return 0;
 	e0 = on ? (e0 | VTD_PTE_Q0_SLADE) : (e0 & ~VTD_PTE_Q0_SLADE);
-	if (vtd_write_pte(v, pa, e0))
+	if (vdrv_write_pte(v, pa, e0))
 		return iommusim_error_set(err, -EIO, "vtd driver %s: PASID entry write failed",
 					  v->name);
 	/* intel_pasid_setup_dirty_tracking, following table 25 of the specification */
 	did = (uint16_t)(e1 & VTD_PTE_Q1_DID_MASK);
-	vtd_desc_pc(x, VTD_PC_G_PASID, did, pasid);
+	vdrv_desc_pc(x, VDRV_PC_G_PASID, did, pasid);
 	inv(v, x);
-	vtd_desc_iotlb(v, x, VTD_G_DOMAIN, did, 0, 0, false);
+	vdrv_desc_iotlb(v, x, VDRV_G_DOMAIN, did, 0, 0, false);
 	inv(v, x);
-	vtd_devtlb_flush_pasid(v, d, pasid);
+	vdrv_devtlb_flush_pasid(v, d, pasid);
 	return 0;
 }
 
-void vtd_pasid_free_tables(struct vtd_iommu *v, struct vtd_dev *d)
+void vdrv_pasid_free_tables(struct vdrv_iommu *v, struct vdrv_dev *d)
 {
 	if (d->pasid_tbl) {
-		for (unsigned i = 0; i < VTD_PASID_DIR_ENTRIES; i++)
-			vtd_frame_free(v, d->pasid_tbl[i]);
+		for (unsigned i = 0; i < VDRV_PASID_DIR_ENTRIES; i++)
+			vdrv_frame_free(v, d->pasid_tbl[i]);
 		free(d->pasid_tbl);
 		d->pasid_tbl = NULL;
 	}
-	vtd_frame_free(v, d->pasid_dir);
+	vdrv_frame_free(v, d->pasid_dir);
 	d->pasid_dir = 0;
 }

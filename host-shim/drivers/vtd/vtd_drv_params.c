@@ -91,12 +91,12 @@ const iommusim_component_t vtd_drv_component = {
 	.nparams = sizeof(vtd_drv_params) / sizeof(vtd_drv_params[0]),
 };
 
-void vtd_cfg_default(struct vtd_cfg *c)
+void vdrv_cfg_default(struct vdrv_cfg *c)
 {
 	c->legacy = false;
-	c->paging = VTD_PAGING_AUTO;
-	c->policy = VTD_FLUSH_BATCHED;
-	c->psi_mode = VTD_PSI_COVER;
+	c->paging = VDRV_PAGING_AUTO;
+	c->policy = VDRV_FLUSH_BATCHED;
+	c->psi_mode = VDRV_PSI_COVER;
 	c->psi_threshold = 0;
 	c->batch_max = 16;
 	c->fq_size = 256;
@@ -112,9 +112,9 @@ void vtd_cfg_default(struct vtd_cfg *c)
 	c->cost_op = iommusim_time_from_ns(50);
 }
 
-int vtd_cfg_read(struct vtd_cfg *c, const iommusim_params_t *ps, iommusim_error_t *err)
+int vdrv_cfg_read(struct vdrv_cfg *c, const iommusim_params_t *ps, iommusim_error_t *err)
 {
-	vtd_cfg_default(c);
+	vdrv_cfg_default(c);
 	if (!ps)
 		return 0;
 	if (!iommusim_params_has(ps, "drv.vtd.mode"))
@@ -122,13 +122,13 @@ int vtd_cfg_read(struct vtd_cfg *c, const iommusim_params_t *ps, iommusim_error_
 					  "vtd driver: the parameter set lacks the drv.vtd "
 					  "component (add vtd_drv_component to it)");
 	c->legacy = iommusim_params_enum(ps, "drv.vtd.mode") == 1;
-	c->paging = (enum vtd_paging_choice)iommusim_params_enum(ps, "drv.vtd.paging");
-	c->policy = (enum vtd_flush_policy)iommusim_params_enum(ps, "drv.vtd.flush");
-	c->psi_mode = (enum vtd_psi_mode)iommusim_params_enum(ps, "drv.vtd.psi");
+	c->paging = (enum vdrv_paging_choice)iommusim_params_enum(ps, "drv.vtd.paging");
+	c->policy = (enum vdrv_flush_policy)iommusim_params_enum(ps, "drv.vtd.flush");
+	c->psi_mode = (enum vdrv_psi_mode)iommusim_params_enum(ps, "drv.vtd.psi");
 	c->psi_threshold = iommusim_params_u64(ps, "drv.vtd.psi_threshold");
 	c->batch_max = (unsigned)iommusim_params_u64(ps, "drv.vtd.batch_max");
-	if (c->batch_max > VTD_BATCH_MAX)
-		c->batch_max = VTD_BATCH_MAX;
+	if (c->batch_max > VDRV_BATCH_MAX)
+		c->batch_max = VDRV_BATCH_MAX;
 	c->fq_size = iommusim_params_u64(ps, "drv.vtd.fq_size");
 	c->fq_timeout = iommusim_time_from_ns(iommusim_params_u64(ps, "drv.vtd.fq_timeout_ns"));
 	c->skip_flush = iommusim_params_bool(ps, "drv.vtd.skip_flush");

@@ -2,7 +2,7 @@
 /*
  * The generic page-table walker of the VT-d driver, shared by the first-level (IA-32e,
  * spec 9.7) and second-level (9.8) formats, which differ only in how an entry is made and
- * read (struct vtd_pt_fmt). Tables are 4 KiB frames of 512 eight-byte entries in simulated
+ * read (struct vdrv_pt_fmt). Tables are 4 KiB frames of 512 eight-byte entries in simulated
  * memory; level 1 maps 4 KiB, a leaf at level 2 or 3 (PS = 1) maps 2 MiB or 1 GiB.
  *
  * Map follows intel-iommu's __domain_mapping: intermediate tables are allocated on the way
@@ -38,20 +38,20 @@ static unsigned pgsize_level(uint64_t pgsize)
 	}
 }
 
-static bool is_leaf(const struct vtd_pt *pt, uint64_t pte, unsigned level)
+static bool is_leaf(const struct vdrv_pt *pt, uint64_t pte, unsigned level)
 {
 	return level == 1 || (level <= 3 && (pte & pt->fmt->ps_bit));
 }
 
-static uint64_t pte_addr(const struct vtd_pt *pt, uint64_t pte, unsigned level)
+static uint64_t pte_addr(const struct vdrv_pt *pt, uint64_t pte, unsigned level)
 {
 	uint64_t a = pte & pt->fmt->addr_mask;
 
 	/* a large leaf's low address bits hold attributes (the first level's PAT bit 12) */
-	return level > 1 ? a & ~(level_size(level) - 1) : a;
+	return level > 1 && is_leaf(pt, pte, level) ? a & ~(level_size(level) - 1) : a;
 }
 
-static uint64_t reach(const struct vtd_pt *pt)
+static uint64_t reach(const struct vdrv_pt *pt)
 {
 	unsigned bits = VTD_LEVEL_SHIFT(pt->levels) + 9;
 
@@ -60,7 +60,7 @@ static uint64_t reach(const struct vtd_pt *pt)
 
 /* ---- freelist ----------------------------------------------------------------------------- */
 
-int vtd_freelist_add(struct vtd_freelist *fl, uint64_t pa)
+int vdrv_freelist_add(struct vdrv_freelist *fl, uint64_t pa)
 {
 	if (fl->n == fl->cap) {
 		size_t cap = fl->cap ? fl->cap * 2 : 16;
@@ -75,16 +75,16 @@ int vtd_freelist_add(struct vtd_freelist *fl, uint64_t pa)
 	return 0;
 }
 
-void vtd_freelist_release(struct vtd_iommu *v, struct vtd_freelist *fl)
+void vdrv_freelist_release(struct vdrv_iommu *v, struct vdrv_freelist *fl)
 {
 	for (size_t i = 0; i < fl->n; i++)
-		vtd_frame_free(v, fl->pa[i]);
+		vdrv_frame_free(v, fl->pa[i]);
 	fl->n = 0;
 }
 
 /* ---- life --------------------------------------------------------------------------------- */
 
-int vtd_pt_init(struct vtd_pt *pt, struct vtd_iommu *v, const struct vtd_pt_fmt *fmt,
+int vdrv_pt_init(struct vdrv_pt *pt, struct vdrv_iommu *v, const struct vdrv_pt_fmt *fmt,
 		unsigned levels, uint64_t pgsize_bitmap, iommusim_error_t *err)
 {
 	pt->fmt = fmt;
@@ -92,13 +92,13 @@ int vtd_pt_init(struct vtd_pt *pt, struct vtd_iommu *v, const struct vtd_pt_fmt 
 	pt->levels = levels;
 	pt->pgsize_bitmap = pgsize_bitmap;
 	pt->root = 0;
-	return vtd_frame_alloc(v, &pt->root, err);
+	return vdrv_frame_alloc(v, &pt->root, err);
 }
 
 /* Puts the frames of the subtree below table (at level) and table itself on fl, or frees
  * them at once when fl is NULL. */
-static int collect(const struct vtd_pt *pt, uint64_t table, unsigned level,
-		   struct vtd_freelist *fl)
+static int collect(const struct vdrv_pt *pt, uint64_t table, unsigned level,
+		   struct vdrv_freelist *fl)
 {
 	int rc = 0;
 
@@ -106,20 +106,20 @@ static int collect(const struct vtd_pt *pt, uint64_t table, unsigned level,
 		for (unsigned i = 0; i < PT_ENTRIES; i++) {
 			uint64_t pte = 0;
 
-			if (vtd_read_pte(pt->v, table + i * 8, &pte))
+			if (vdrv_read_pte(pt->v, table + i * 8, &pte))
 				return -EIO;
 			if (pt->fmt->present(pte) && !is_leaf(pt, pte, level))
 				rc |= collect(pt, pte_addr(pt, pte, level), level - 1, fl);
 		}
 	}
 	if (fl)
-		rc |= vtd_freelist_add(fl, table);
+		rc |= vdrv_freelist_add(fl, table);
 	else
-		vtd_frame_free(pt->v, table);
+		vdrv_frame_free(pt->v, table);
 	return rc;
 }
 
-void vtd_pt_destroy(struct vtd_pt *pt)
+void vdrv_pt_destroy(struct vdrv_pt *pt)
 {
 	if (!pt->root)
 		return;
@@ -128,12 +128,12 @@ void vtd_pt_destroy(struct vtd_pt *pt)
 }
 
 /* True when the subtree below table holds a present leaf (or cannot be read). */
-static bool subtree_mapped(const struct vtd_pt *pt, uint64_t table, unsigned level)
+static bool subtree_mapped(const struct vdrv_pt *pt, uint64_t table, unsigned level)
 {
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		uint64_t pte = 0;
 
-		if (vtd_read_pte(pt->v, table + i * 8, &pte))
+		if (vdrv_read_pte(pt->v, table + i * 8, &pte))
 			return true;
 		if (!pt->fmt->present(pte))
 			continue;
@@ -145,28 +145,28 @@ static bool subtree_mapped(const struct vtd_pt *pt, uint64_t table, unsigned lev
 
 /* ---- map ---------------------------------------------------------------------------------- */
 
-static int map_one(struct vtd_pt *pt, uint64_t iova, uint64_t pa, unsigned target,
-		   unsigned prot, struct vtd_freelist *fl, bool *flush_needed,
+static int map_one(struct vdrv_pt *pt, uint64_t iova, uint64_t pa, unsigned target,
+		   unsigned prot, struct vdrv_freelist *fl, bool *flush_needed,
 		   iommusim_error_t *err)
 {
-	struct vtd_iommu *v = pt->v;
+	struct vdrv_iommu *v = pt->v;
 	uint64_t table = pt->root, pte = 0, epa;
 	int rc;
 
 	for (unsigned lvl = pt->levels; lvl > target; lvl--) {
 		epa = table + VTD_LEVEL_INDEX(iova, lvl) * 8;
-		if (vtd_read_pte(v, epa, &pte))
+		if (vdrv_read_pte(v, epa, &pte))
 			return iommusim_error_set(err, -EIO, "vtd driver: table read at 0x%llx "
 						  "failed", (unsigned long long)epa);
 		if (!pt->fmt->present(pte)) {
 			uint64_t frame;
 
-			rc = vtd_frame_alloc(v, &frame, err);
+			rc = vdrv_frame_alloc(v, &frame, err);
 			if (rc)
 				return rc;
 			pte = pt->fmt->mk_table(frame);
-			if (vtd_write_pte(v, epa, pte)) {
-				vtd_frame_free(v, frame);
+			if (vdrv_write_pte(v, epa, pte)) {
+				vdrv_frame_free(v, frame);
 				return iommusim_error_set(err, -EIO, "vtd driver: table write at "
 							  "0x%llx failed", (unsigned long long)epa);
 			}
@@ -179,7 +179,7 @@ static int map_one(struct vtd_pt *pt, uint64_t iova, uint64_t pa, unsigned targe
 		table = pte_addr(pt, pte, lvl);
 	}
 	epa = table + VTD_LEVEL_INDEX(iova, target) * 8;
-	if (vtd_read_pte(v, epa, &pte))
+	if (vdrv_read_pte(v, epa, &pte))
 		return iommusim_error_set(err, -EIO, "vtd driver: table read at 0x%llx failed",
 					  (unsigned long long)epa);
 	if (pt->fmt->present(pte)) {
@@ -193,14 +193,14 @@ static int map_one(struct vtd_pt *pt, uint64_t iova, uint64_t pa, unsigned targe
 			return iommusim_error_set(err, -ENOMEM, "vtd driver: out of memory");
 		*flush_needed = true;
 	}
-	if (vtd_write_pte(v, epa, pt->fmt->mk_leaf(pa, target, prot)))
+	if (vdrv_write_pte(v, epa, pt->fmt->mk_leaf(pa, target, prot)))
 		return iommusim_error_set(err, -EIO, "vtd driver: table write at 0x%llx failed",
 					  (unsigned long long)epa);
 	return 0;
 }
 
-int vtd_pt_map(struct vtd_pt *pt, uint64_t iova, uint64_t pa, uint64_t pgsize,
-	       uint64_t count, unsigned prot, uint64_t *mapped, struct vtd_freelist *fl,
+int vdrv_pt_map(struct vdrv_pt *pt, uint64_t iova, uint64_t pa, uint64_t pgsize,
+	       uint64_t count, unsigned prot, uint64_t *mapped, struct vdrv_freelist *fl,
 	       bool *flush_needed, iommusim_error_t *err)
 {
 	unsigned target = pgsize_level(pgsize);
@@ -238,14 +238,14 @@ struct walk {
 	bool present;        /* a present leaf */
 };
 
-static int walk(const struct vtd_pt *pt, uint64_t iova, struct walk *w)
+static int walk(const struct vdrv_pt *pt, uint64_t iova, struct walk *w)
 {
 	uint64_t table = pt->root;
 
 	for (unsigned lvl = pt->levels; lvl >= 1; lvl--) {
 		w->level = lvl;
 		w->pte_pa = table + VTD_LEVEL_INDEX(iova, lvl) * 8;
-		if (vtd_read_pte(pt->v, w->pte_pa, &w->pte))
+		if (vdrv_read_pte(pt->v, w->pte_pa, &w->pte))
 			return -EIO;
 		w->present = pt->fmt->present(w->pte);
 		if (!w->present || is_leaf(pt, w->pte, lvl))
@@ -256,15 +256,15 @@ static int walk(const struct vtd_pt *pt, uint64_t iova, struct walk *w)
 }
 
 struct clear_ctx {
-	const struct vtd_pt *pt;
+	const struct vdrv_pt *pt;
 	uint64_t s, e;           /* removed range; e grows to cover a large page cut at the end */
-	struct vtd_freelist *fl;
+	struct vdrv_freelist *fl;
 	int rc;
 };
 
 static void clear_level(struct clear_ctx *c, uint64_t table, unsigned level, uint64_t base)
 {
-	const struct vtd_pt *pt = c->pt;
+	const struct vdrv_pt *pt = c->pt;
 	uint64_t span = level_size(level);
 	unsigned first = c->s > base ? (unsigned)((c->s - base) / span) : 0;
 
@@ -274,7 +274,7 @@ static void clear_level(struct clear_ctx *c, uint64_t table, unsigned level, uin
 
 		if (eb > c->e)
 			break;
-		if (vtd_read_pte(pt->v, epa, &pte)) {
+		if (vdrv_read_pte(pt->v, epa, &pte)) {
 			c->rc = -EIO;
 			return;
 		}
@@ -284,11 +284,11 @@ static void clear_level(struct clear_ctx *c, uint64_t table, unsigned level, uin
 			/* a leaf cut by the range (a large page at its end) goes whole */
 			if (el > c->e)
 				c->e = el;
-			(void)vtd_write_pte(pt->v, epa, 0);
+			(void)vdrv_write_pte(pt->v, epa, 0);
 		} else if (c->s <= eb && c->e >= el) {
 			if (collect(pt, pte_addr(pt, pte, level), level - 1, c->fl))
 				c->rc = -ENOMEM;
-			(void)vtd_write_pte(pt->v, epa, 0);
+			(void)vdrv_write_pte(pt->v, epa, 0);
 		} else {
 			clear_level(c, pte_addr(pt, pte, level), level - 1, eb);
 		}
@@ -297,11 +297,11 @@ static void clear_level(struct clear_ctx *c, uint64_t table, unsigned level, uin
 	}
 }
 
-uint64_t vtd_pt_unmap(struct vtd_pt *pt, uint64_t iova, uint64_t size, struct vtd_freelist *fl,
+uint64_t vdrv_pt_unmap(struct vdrv_pt *pt, uint64_t iova, uint64_t size, struct vdrv_freelist *fl,
 		      uint64_t *start, uint64_t *last, uint64_t *leaf)
 {
 	struct clear_ctx c = { .pt = pt, .fl = fl };
-	struct walk w;
+	struct walk w = { 0 };
 	uint64_t done = size;
 
 	*leaf = 0;
@@ -338,10 +338,10 @@ uint64_t vtd_pt_unmap(struct vtd_pt *pt, uint64_t iova, uint64_t size, struct vt
 
 /* ---- lookup and leaf walks ---------------------------------------------------------------- */
 
-int vtd_pt_lookup(const struct vtd_pt *pt, uint64_t iova, uint64_t *pa, uint64_t *pte,
+int vdrv_pt_lookup(const struct vdrv_pt *pt, uint64_t iova, uint64_t *pa, uint64_t *pte,
 		  uint64_t *pte_pa, uint64_t *leaf_size)
 {
-	struct walk w;
+	struct walk w = { 0 };
 
 	if (iova > reach(pt))
 		return -ENOENT;
@@ -362,8 +362,8 @@ int vtd_pt_lookup(const struct vtd_pt *pt, uint64_t iova, uint64_t *pa, uint64_t
 	return 0;
 }
 
-int vtd_pt_for_each_leaf(const struct vtd_pt *pt, uint64_t iova, uint64_t size,
-			 vtd_pt_leaf_fn fn, void *ctx)
+int vdrv_pt_for_each_leaf(const struct vdrv_pt *pt, uint64_t iova, uint64_t size,
+			 vdrv_pt_leaf_fn fn, void *ctx)
 {
 	uint64_t end = iova + size - 1 < iova ? UINT64_MAX : iova + size - 1;
 
@@ -372,7 +372,7 @@ int vtd_pt_for_each_leaf(const struct vtd_pt *pt, uint64_t iova, uint64_t size,
 	if (end > reach(pt))
 		end = reach(pt);
 	while (iova <= end) {
-		struct walk w;
+		struct walk w = { 0 };
 		uint64_t ls, base;
 
 		if (walk(pt, iova, &w))

@@ -29,7 +29,7 @@ static bool fl_present(uint64_t pte)
 	return (pte & VTD_FL_P) != 0;
 }
 
-const struct vtd_pt_fmt vtd_fmt_fl = {
+const struct vdrv_pt_fmt vdrv_fmt_fl = {
 	.name = "first-level",
 	.mk_table = fl_mk_table,
 	.mk_leaf = fl_mk_leaf,

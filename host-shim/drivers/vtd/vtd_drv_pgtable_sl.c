@@ -30,7 +30,7 @@ static bool sl_present(uint64_t pte)
 	return (pte & (VTD_SL_R | VTD_SL_W)) != 0;
 }
 
-const struct vtd_pt_fmt vtd_fmt_sl = {
+const struct vdrv_pt_fmt vdrv_fmt_sl = {
 	.name = "second-level",
 	.mk_table = sl_mk_table,
 	.mk_leaf = sl_mk_leaf,

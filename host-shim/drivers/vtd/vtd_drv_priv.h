@@ -13,6 +13,7 @@
  *   vtd_drv_prq.c      page requests and page responses
  *   vtd_drv_fault.c    fault recording registers and the fault log
  *   vtd_drv_ops.c      the drv_ops_t table (devices, default/blocked attach, hw_info)
+ *   vtd_drv_stats.c    statistics registration
  */
 #ifndef VTD_DRV_PRIV_H
 #define VTD_DRV_PRIV_H
@@ -32,21 +33,21 @@
 #include "iommusim/sched.h"
 #include "iommusim/stats.h"
 
-struct vtd_iommu;
-struct vtd_domain;
-struct vtd_dev;
+struct vdrv_iommu;
+struct vdrv_domain;
+struct vdrv_dev;
 
 /* ---- parameters -------------------------------------------------------------------------- */
 
-enum vtd_paging_choice { VTD_PAGING_AUTO, VTD_PAGING_FL, VTD_PAGING_SL };
-enum vtd_flush_policy { VTD_FLUSH_STRICT, VTD_FLUSH_DEFERRED, VTD_FLUSH_BATCHED };
-enum vtd_psi_mode { VTD_PSI_COVER, VTD_PSI_CHUNKS };
+enum vdrv_paging_choice { VDRV_PAGING_AUTO, VDRV_PAGING_FL, VDRV_PAGING_SL };
+enum vdrv_flush_policy { VDRV_FLUSH_STRICT, VDRV_FLUSH_DEFERRED, VDRV_FLUSH_BATCHED };
+enum vdrv_psi_mode { VDRV_PSI_COVER, VDRV_PSI_CHUNKS };
 
-struct vtd_cfg {
+struct vdrv_cfg {
 	bool legacy;                 /* drv.vtd.mode = legacy */
-	enum vtd_paging_choice paging;
-	enum vtd_flush_policy policy;
-	enum vtd_psi_mode psi_mode;
+	enum vdrv_paging_choice paging;
+	enum vdrv_flush_policy policy;
+	enum vdrv_psi_mode psi_mode;
 	uint64_t psi_threshold;      /* pages; 0 = only CAP.MAMV limits PSI */
 	unsigned batch_max;          /* descriptors per batched submit */
 	uint64_t fq_size;
@@ -58,15 +59,15 @@ struct vtd_cfg {
 };
 
 /* Reads "drv.vtd.*" from ps (NULL: defaults). */
-int vtd_cfg_read(struct vtd_cfg *c, const iommusim_params_t *ps, iommusim_error_t *err);
-void vtd_cfg_default(struct vtd_cfg *c);
+int vdrv_cfg_read(struct vdrv_cfg *c, const iommusim_params_t *ps, iommusim_error_t *err);
+void vdrv_cfg_default(struct vdrv_cfg *c);
 
 /* ---- statistics ------------------------------------------------------------------------ */
 
-#define VTD_NDESC_TYPES 16
+#define VDRV_NDESC_TYPES 16
 
-struct vtd_stats {
-	uint64_t *qi_submits, *qi_desc[VTD_NDESC_TYPES], *qi_iqe, *qi_ite, *qi_timeouts;
+struct vdrv_stats {
+	uint64_t *qi_submits, *qi_desc[VDRV_NDESC_TYPES], *qi_iqe, *qi_ite, *qi_timeouts;
 	iommusim_hist_t *qi_wait, *unmap_inval;
 	uint64_t *flush_strict, *flush_batched, *flush_deferred, *fq_full, *fq_timer, *fq_queued;
 	uint64_t *flush_skipped, *flush_psi, *flush_dsi, *flush_devtlb, *flush_cm_map;
@@ -78,14 +79,14 @@ struct vtd_stats {
 	uint64_t unused;             /* slot of descriptor types never built */
 };
 
-int vtd_stats_init(struct vtd_iommu *v, iommusim_stats_t *st, const char *name,
+int vdrv_stats_init(struct vdrv_iommu *v, iommusim_stats_t *st, const char *name,
 		   iommusim_error_t *err);
 
 /* ---- page tables ----------------------------------------------------------------------- */
 
 /* One page-table format: how entries are made and read. The walker in vtd_drv_pgtable.c
  * does the rest. */
-struct vtd_pt_fmt {
+struct vdrv_pt_fmt {
 	const char *name;
 	uint64_t (*mk_table)(uint64_t pa);
 	uint64_t (*mk_leaf)(uint64_t pa, unsigned level, unsigned prot);
@@ -95,106 +96,106 @@ struct vtd_pt_fmt {
 	uint64_t dirty_bit;          /* hardware dirty bit, 0 if the format has none here */
 };
 
-extern const struct vtd_pt_fmt vtd_fmt_fl;   /* first level, IA-32e (9.7) */
-extern const struct vtd_pt_fmt vtd_fmt_sl;   /* second level (9.8) */
+extern const struct vdrv_pt_fmt vdrv_fmt_fl;   /* first level, IA-32e (9.7) */
+extern const struct vdrv_pt_fmt vdrv_fmt_sl;   /* second level (9.8) */
 
 /* Page frames removed from a table, freed once the caches cannot hold them any more. */
-struct vtd_freelist {
+struct vdrv_freelist {
 	uint64_t *pa;
 	size_t n, cap;
 };
 
-struct vtd_pt {
-	const struct vtd_pt_fmt *fmt;
-	struct vtd_iommu *v;
+struct vdrv_pt {
+	const struct vdrv_pt_fmt *fmt;
+	struct vdrv_iommu *v;
 	uint64_t root;
 	unsigned levels;             /* 3, 4 or 5 */
 	uint64_t pgsize_bitmap;      /* 4 KiB plus the large pages allowed */
 };
 
-int vtd_pt_init(struct vtd_pt *pt, struct vtd_iommu *v, const struct vtd_pt_fmt *fmt,
+int vdrv_pt_init(struct vdrv_pt *pt, struct vdrv_iommu *v, const struct vdrv_pt_fmt *fmt,
 		unsigned levels, uint64_t pgsize_bitmap, iommusim_error_t *err);
 /* Frees every table, the root included (the caller guarantees no cache holds them). */
-void vtd_pt_destroy(struct vtd_pt *pt);
+void vdrv_pt_destroy(struct vdrv_pt *pt);
 /* Maps count pages of pgsize; *mapped gets the bytes mapped. A large page replacing an
  * empty lower table moves that table to fl and sets *flush_needed. */
-int vtd_pt_map(struct vtd_pt *pt, uint64_t iova, uint64_t pa, uint64_t pgsize,
-	       uint64_t count, unsigned prot, uint64_t *mapped, struct vtd_freelist *fl,
+int vdrv_pt_map(struct vdrv_pt *pt, uint64_t iova, uint64_t pa, uint64_t pgsize,
+	       uint64_t count, unsigned prot, uint64_t *mapped, struct vdrv_freelist *fl,
 	       bool *flush_needed, iommusim_error_t *err);
 /* Unmaps size bytes at iova with intel-iommu's rule for large pages: a leaf larger than
  * the request is removed whole. Tables whose whole span lies inside the removed range go to
  * fl. Returns the bytes unmapped counted from iova (0 on a memory error) and the range
  * removed in [*start, *last]; *leaf gets the size of the first leaf met (0 if none). */
-uint64_t vtd_pt_unmap(struct vtd_pt *pt, uint64_t iova, uint64_t size, struct vtd_freelist *fl,
+uint64_t vdrv_pt_unmap(struct vdrv_pt *pt, uint64_t iova, uint64_t size, struct vdrv_freelist *fl,
 		      uint64_t *start, uint64_t *last, uint64_t *leaf);
 /* Software walk: the leaf for iova. -ENOENT if unmapped, -EIO on a memory error. */
-int vtd_pt_lookup(const struct vtd_pt *pt, uint64_t iova, uint64_t *pa, uint64_t *pte,
+int vdrv_pt_lookup(const struct vdrv_pt *pt, uint64_t iova, uint64_t *pa, uint64_t *pte,
 		  uint64_t *pte_pa, uint64_t *leaf_size);
 /* Visits every present leaf overlapping [iova, iova + size): fn(ctx, base, size, pte_pa,
  * pte). Stops at the first non-zero return, which it returns. */
-typedef int (*vtd_pt_leaf_fn)(void *ctx, uint64_t base, uint64_t size, uint64_t pte_pa,
+typedef int (*vdrv_pt_leaf_fn)(void *ctx, uint64_t base, uint64_t size, uint64_t pte_pa,
 			      uint64_t pte);
-int vtd_pt_for_each_leaf(const struct vtd_pt *pt, uint64_t iova, uint64_t size,
-			 vtd_pt_leaf_fn fn, void *ctx);
+int vdrv_pt_for_each_leaf(const struct vdrv_pt *pt, uint64_t iova, uint64_t size,
+			 vdrv_pt_leaf_fn fn, void *ctx);
 
-int vtd_freelist_add(struct vtd_freelist *fl, uint64_t pa);
+int vdrv_freelist_add(struct vdrv_freelist *fl, uint64_t pa);
 /* Returns every frame of fl to the allocator. */
-void vtd_freelist_release(struct vtd_iommu *v, struct vtd_freelist *fl);
+void vdrv_freelist_release(struct vdrv_iommu *v, struct vdrv_freelist *fl);
 
 /* ---- cache tags (Linux struct cache_tag) --------------------------------------------------- */
 
-enum vtd_tag_type { VTD_TAG_IOTLB, VTD_TAG_DEVTLB, VTD_TAG_NEST_IOTLB, VTD_TAG_NEST_DEVTLB };
+enum vdrv_tag_type { VDRV_TAG_IOTLB, VDRV_TAG_DEVTLB, VDRV_TAG_NEST_IOTLB, VDRV_TAG_NEST_DEVTLB };
 
-struct vtd_tag {
-	enum vtd_tag_type type;
+struct vdrv_tag {
+	enum vdrv_tag_type type;
 	uint16_t did;
 	uint32_t pasid;
-	struct vtd_dev *dev;         /* device-TLB tags */
+	struct vdrv_dev *dev;         /* device-TLB tags */
 	unsigned users;
 };
 
 /* ---- domains --------------------------------------------------------------------------- */
 
-struct vtd_domain {
-	drv_domain_t base;           /* first: drv_domain_t * converts to struct vtd_domain * */
-	struct vtd_iommu *v;
+struct vdrv_domain {
+	drv_domain_t base;           /* first: drv_domain_t * converts to struct vdrv_domain * */
+	struct vdrv_iommu *v;
 	bool first_level;            /* PAGING: table format; NESTED: always (guest stage 1) */
 	bool nest_parent, dirty_ops, dirty_tracking;
 	bool kernel_default;         /* the per-device default domain (no PT support) */
 	unsigned agaw;               /* VTD_AW_* of the table depth */
 	unsigned gaw;                /* address width in bits */
-	struct vtd_pt pt;
+	struct vdrv_pt pt;
 	int did;                     /* -1 until attached */
 	unsigned did_refs;
-	struct vtd_tag *tags;
+	struct vdrv_tag *tags;
 	size_t ntags, captags;
-	struct vtd_freelist fl;      /* frames waiting for the next flush */
+	struct vdrv_freelist fl;      /* frames waiting for the next flush */
 	size_t fq_n;                 /* deferred policy: unmaps queued since the last flush */
 	iommusim_time_t fq_deadline;
 	/* NESTED */
-	struct vtd_domain *s2;
+	struct vdrv_domain *s2;
 	struct uapi_iommu_hwpt_vtd_s1 s1;
 	/* PAGING nest parent: its nested children */
-	struct vtd_domain **kids;
+	struct vdrv_domain **kids;
 	size_t nkids, capkids;
 };
 
-static inline struct vtd_domain *vtd_dom(drv_domain_t *d)
+static inline struct vdrv_domain *vdrv_dom(drv_domain_t *d)
 {
-	return (struct vtd_domain *)(void *)d;
+	return (struct vdrv_domain *)(void *)d;
 }
 
 /* ---- devices (Linux struct device_domain_info) ----------------------------------------- */
 
-enum vtd_att { VTD_ATT_BLOCKED = 0, VTD_ATT_IDENTITY, VTD_ATT_DOMAIN };
+enum vdrv_att { VDRV_ATT_BLOCKED = 0, VDRV_ATT_IDENTITY, VDRV_ATT_DOMAIN };
 
-struct vtd_pasid_att {
+struct vdrv_pasid_att {
 	uint32_t pasid;
-	enum vtd_att kind;           /* IDENTITY or DOMAIN */
-	struct vtd_domain *dom;
+	enum vdrv_att kind;           /* IDENTITY or DOMAIN */
+	struct vdrv_domain *dom;
 };
 
-struct vtd_dev {
+struct vdrv_dev {
 	const pci_dev_t *pdev;
 	uint16_t rid;
 	uint16_t rids[2];            /* the RID and its DMA alias */
@@ -204,41 +205,39 @@ struct vtd_dev {
 	unsigned qdep;
 	uint64_t pasid_dir;          /* scalable mode: PASID directory frame */
 	uint64_t *pasid_tbl;         /* per directory entry: its PASID table frame, 0 = none */
-	enum vtd_att rid_att;
-	struct vtd_domain *rid_dom;
-	struct vtd_domain *def_dom;  /* kernel default paging domain (no ECAP.PT) */
-	struct vtd_pasid_att *patt;
+	enum vdrv_att rid_att;
+	struct vdrv_domain *rid_dom;
+	struct vdrv_domain *def_dom;  /* kernel default paging domain (no ECAP.PT) */
+	struct vdrv_pasid_att *patt;
 	size_t npatt, cappatt;
 };
 
-#define VTD_PASID_DIR_ENTRIES 512u   /* one 4 KiB directory: PASIDs below 2^15 */
-#define VTD_PASID_MAX_LOG2    15u
-#define VTD_FLPT_DEFAULT_DID  1u     /* Linux FLPT_DEFAULT_DID: identity / pass-through */
-#define VTD_FIRST_DID         2u     /* DIDs 0 and 1 are reserved */
-#define VTD_NO_PASID          0u     /* Linux IOMMU_NO_PASID = RID_PASID */
+#define VDRV_PASID_DIR_ENTRIES 512u   /* one 4 KiB directory: PASIDs below 2^15 */
+#define VDRV_PASID_MAX_LOG2    15u
+#define VDRV_FLPT_DEFAULT_DID  1u     /* Linux FLPT_DEFAULT_DID: identity / pass-through */
+#define VDRV_FIRST_DID         2u     /* DIDs 0 and 1 are reserved */
+#define VDRV_NO_PASID          0u     /* Linux IOMMU_NO_PASID = RID_PASID */
 
 /* ---- the instance ------------------------------------------------------------------------ */
 
-#define VTD_BATCH_MAX 16u            /* Linux QI_MAX_BATCHED_DESC_COUNT */
+#define VDRV_BATCH_MAX 16u            /* Linux QI_MAX_BATCHED_DESC_COUNT */
 
 /* Descriptors collected for one flush (Linux struct qi_batch), submitted according to the
  * flush policy: one synchronous submit each (strict) or together (batched). */
-struct vtd_batch {
-	uint64_t d[VTD_BATCH_MAX][4];
+struct vdrv_batch {
+	uint64_t d[VDRV_BATCH_MAX][4];
 	unsigned n;
 	bool together;               /* submit together (else one by one) */
-	iommusim_time_t inval_ps;    /* invalidation time of the submits so far */
-	unsigned submits;
 	int rc;
 	iommusim_error_t err;
 };
 
-struct vtd_iommu {
+struct vdrv_iommu {
 	drv_env_t env;
 	iommusim_model_t *hw;
 	iommusim_sched_t *sched;
 	iommusim_mem_t *mem;
-	struct vtd_cfg cfg;
+	struct vdrv_cfg cfg;
 	char name[32];
 
 	/* hardware */
@@ -268,9 +267,9 @@ struct vtd_iommu {
 	uint8_t *did_map;
 
 	/* devices and domains */
-	struct vtd_dev **devs;
+	struct vdrv_dev **devs;
 	size_t ndevs, capdevs;
-	struct vtd_domain **doms;    /* paging domains, for the flush-queue timer */
+	struct vdrv_domain **doms;    /* paging domains, for the flush-queue timer */
 	size_t ndoms_live, capdoms;
 
 	/* CPU time of the driver */
@@ -285,35 +284,35 @@ struct vtd_iommu {
 
 	iommusim_stats_t *stats;
 	bool own_stats;
-	struct vtd_stats st;
+	struct vdrv_stats st;
 };
 
-static inline struct vtd_iommu *vtd_of(drv_iommu_t *i)
+static inline struct vdrv_iommu *vdrv_of(drv_iommu_t *i)
 {
-	return (struct vtd_iommu *)(void *)i;
+	return (struct vdrv_iommu *)(void *)i;
 }
 
-static inline drv_iommu_t *vtd_drv_iommu(struct vtd_iommu *v)
+static inline drv_iommu_t *vtd_drv_iommu(struct vdrv_iommu *v)
 {
 	return (drv_iommu_t *)(void *)v;
 }
 
-static inline bool vtd_ecap(const struct vtd_iommu *v, uint64_t bit)
+static inline bool vdrv_ecap(const struct vdrv_iommu *v, uint64_t bit)
 {
 	return (v->ecap & bit) != 0;
 }
 
-static inline bool vtd_capb(const struct vtd_iommu *v, uint64_t bit)
+static inline bool vdrv_capb(const struct vdrv_iommu *v, uint64_t bit)
 {
 	return (v->cap & bit) != 0;
 }
 
-static inline unsigned vtd_aw_levels(unsigned aw)
+static inline unsigned vdrv_aw_levels(unsigned aw)
 {
 	return aw + 2u;
 }
 
-static inline unsigned vtd_aw_width(unsigned aw)
+static inline unsigned vdrv_aw_width(unsigned aw)
 {
 	return 30u + 9u * aw;
 }
@@ -323,179 +322,186 @@ extern const drv_ops_t vtd_drv_ops;
 /* ---- vtd_drv_core.c: time, registers, frames -------------------------------------------- */
 
 /* An operation begins: the CPU cursor catches up with the scheduler; due flush-queue timers
- * run. Pairs with vtd_end, which runs the scheduler up to the cursor. */
-void vtd_begin(struct vtd_iommu *v);
-void vtd_end(struct vtd_iommu *v);
+ * run. Pairs with vdrv_end, which runs the scheduler up to the cursor. */
+void vdrv_begin(struct vdrv_iommu *v);
+void vdrv_end(struct vdrv_iommu *v);
 /* Adds CPU time. */
-void vtd_cpu(struct vtd_iommu *v, iommusim_time_t cost);
+void vdrv_cpu(struct vdrv_iommu *v, iommusim_time_t cost);
 /* Runs the scheduler to the cursor (0, or -EBUSY from inside an event). */
-int vtd_sync(struct vtd_iommu *v);
-int vtd_rd32(struct vtd_iommu *v, uint64_t off, uint32_t *val);
-int vtd_rd64(struct vtd_iommu *v, uint64_t off, uint64_t *val);
-int vtd_wr32(struct vtd_iommu *v, uint64_t off, uint32_t val);
-int vtd_wr64(struct vtd_iommu *v, uint64_t off, uint64_t val);
+int vdrv_sync(struct vdrv_iommu *v);
+int vdrv_rd32(struct vdrv_iommu *v, uint64_t off, uint32_t *val);
+int vdrv_rd64(struct vdrv_iommu *v, uint64_t off, uint64_t *val);
+int vdrv_wr32(struct vdrv_iommu *v, uint64_t off, uint32_t val);
+int vdrv_wr64(struct vdrv_iommu *v, uint64_t off, uint64_t val);
 /* Polls a 32- or 64-bit register every poll step until (val & mask) == want or the time-out;
  * -ETIMEDOUT with a message naming what. */
-int vtd_wait_reg(struct vtd_iommu *v, uint64_t off, unsigned size, uint64_t mask,
+int vdrv_wait_reg(struct vdrv_iommu *v, uint64_t off, unsigned size, uint64_t mask,
 		 uint64_t want, const char *what, uint64_t *last, iommusim_error_t *err);
 /* GCMD: sets (or clears) a persistent command and waits for its status bit; a one-shot
  * command (SRTP, WBF) waits for its status. */
-int vtd_gcmd(struct vtd_iommu *v, uint32_t cmd, bool on, iommusim_error_t *err);
+int vdrv_gcmd(struct vdrv_iommu *v, uint32_t cmd, bool on, iommusim_error_t *err);
 /* Write-buffer flush when CAP.RWBF asks for it (Linux iommu_flush_write_buffer). */
-int vtd_flush_write_buffer(struct vtd_iommu *v, iommusim_error_t *err);
+int vdrv_flush_write_buffer(struct vdrv_iommu *v, iommusim_error_t *err);
 
-int vtd_frame_alloc(struct vtd_iommu *v, uint64_t *pa, iommusim_error_t *err);
-void vtd_frame_free(struct vtd_iommu *v, uint64_t pa);
+int vdrv_frame_alloc(struct vdrv_iommu *v, uint64_t *pa, iommusim_error_t *err);
+void vdrv_frame_free(struct vdrv_iommu *v, uint64_t pa);
 /* Table writes from the CPU: memory write plus CPU cost (pt.pte_writes). */
-int vtd_write_pte(struct vtd_iommu *v, uint64_t pa, uint64_t val);
-int vtd_read_pte(const struct vtd_iommu *v, uint64_t pa, uint64_t *val);
+int vdrv_write_pte(struct vdrv_iommu *v, uint64_t pa, uint64_t val);
+int vdrv_read_pte(const struct vdrv_iommu *v, uint64_t pa, uint64_t *val);
 
-struct vtd_dev *vtd_dev_find(struct vtd_iommu *v, const pci_dev_t *pdev);
-struct vtd_dev *vtd_dev_find_rid(struct vtd_iommu *v, uint16_t rid);
+struct vdrv_dev *vdrv_dev_find(struct vdrv_iommu *v, const pci_dev_t *pdev);
+struct vdrv_dev *vdrv_dev_find_rid(struct vdrv_iommu *v, uint16_t rid);
 
 /* ---- vtd_drv_qi.c ------------------------------------------------------------------------ */
 
-#define VTD_QI_OPT_DRAIN 1u          /* wait with page-request drain (PD) */
+#define VDRV_QI_OPT_DRAIN 1u          /* wait with page-request drain (PD) */
 
-int vtd_qi_init(struct vtd_iommu *v, iommusim_error_t *err);
-void vtd_qi_fini(struct vtd_iommu *v);
+int vdrv_qi_init(struct vdrv_iommu *v, iommusim_error_t *err);
+void vdrv_qi_fini(struct vdrv_iommu *v);
 /* Submits n descriptors and one wait descriptor, then polls for completion. *inval (if
  * non-NULL) gets the time from the tail write to the observed completion. */
-int vtd_qi_submit_sync(struct vtd_iommu *v, uint64_t (*d)[4], unsigned n, unsigned opts,
+int vdrv_qi_submit_sync(struct vdrv_iommu *v, uint64_t (*d)[4], unsigned n, unsigned opts,
 		       iommusim_time_t *inval, iommusim_error_t *err);
 /* One invalidation, through the queue or (legacy without QI) the registers. */
-int vtd_inv_one(struct vtd_iommu *v, const uint64_t d[4], iommusim_error_t *err);
+int vdrv_inv_one(struct vdrv_iommu *v, const uint64_t d[4], iommusim_error_t *err);
 
 /* Descriptor builders (6.5.2). d[0..3] are written whole. */
-void vtd_desc_cc(uint64_t d[4], unsigned g, uint16_t did, uint16_t sid, unsigned fm);
-void vtd_desc_iotlb(const struct vtd_iommu *v, uint64_t d[4], unsigned g, uint16_t did,
+void vdrv_desc_cc(uint64_t d[4], unsigned g, uint16_t did, uint16_t sid, unsigned fm);
+void vdrv_desc_iotlb(const struct vdrv_iommu *v, uint64_t d[4], unsigned g, uint16_t did,
 		    uint64_t addr, unsigned am, bool ih);
 /* npages 0 = every non-global mapping of (did, pasid) (granularity 2) */
-void vtd_desc_piotlb(uint64_t d[4], uint16_t did, uint32_t pasid, uint64_t addr,
+void vdrv_desc_piotlb(uint64_t d[4], uint16_t did, uint32_t pasid, uint64_t addr,
 		     unsigned am, bool all, bool ih);
-void vtd_desc_pc(uint64_t d[4], unsigned g, uint16_t did, uint32_t pasid);
+void vdrv_desc_pc(uint64_t d[4], unsigned g, uint16_t did, uint32_t pasid);
 /* size_order: 2^size_order pages at addr; >= 52 means everything */
-void vtd_desc_devtlb(uint64_t d[4], uint16_t sid, uint16_t pfsid, unsigned qdep, uint64_t addr,
+void vdrv_desc_devtlb(uint64_t d[4], uint16_t sid, uint16_t pfsid, unsigned qdep, uint64_t addr,
 		     unsigned size_order);
-void vtd_desc_pdevtlb(uint64_t d[4], uint16_t sid, uint16_t pfsid, uint32_t pasid,
+void vdrv_desc_pdevtlb(uint64_t d[4], uint16_t sid, uint16_t pfsid, uint32_t pasid,
 		      unsigned qdep, uint64_t addr, unsigned size_order);
-void vtd_desc_pgrp(uint64_t d[4], uint16_t rid, bool pasid_valid, uint32_t pasid,
+void vdrv_desc_pgrp(uint64_t d[4], uint16_t rid, bool pasid_valid, uint32_t pasid,
 		   uint32_t prgi, unsigned code, bool lpig);
 
-#define VTD_G_GLOBAL 1u
-#define VTD_G_DOMAIN 2u
-#define VTD_G_PAGE   3u
-#define VTD_G_DEVICE 3u              /* context cache */
-#define VTD_PC_G_DOMAIN 0u           /* PASID cache: all PASIDs of a DID */
-#define VTD_PC_G_PASID  1u
-#define VTD_PC_G_GLOBAL 3u
-#define VTD_PIOTLB_G_PASID 2u        /* non-global mappings of (DID, PASID) */
-#define VTD_PIOTLB_G_PAGE  3u
-#define VTD_DEVTLB_ALL     52u       /* size order covering every address */
+#define VDRV_G_GLOBAL 1u
+#define VDRV_G_DOMAIN 2u
+#define VDRV_G_PAGE   3u
+#define VDRV_G_DEVICE 3u              /* context cache */
+#define VDRV_PC_G_DOMAIN 0u           /* PASID cache: all PASIDs of a DID */
+#define VDRV_PC_G_PASID  1u
+#define VDRV_PC_G_GLOBAL 3u
+#define VDRV_PIOTLB_G_PASID 2u        /* non-global mappings of (DID, PASID) */
+#define VDRV_PIOTLB_G_PAGE  3u
+#define VDRV_DEVTLB_ALL     52u       /* size order covering every address */
 
-void vtd_batch_init(struct vtd_iommu *v, struct vtd_batch *b, bool together);
-void vtd_batch_add(struct vtd_iommu *v, struct vtd_batch *b, const uint64_t d[4]);
+void vdrv_batch_init(struct vdrv_iommu *v, struct vdrv_batch *b, bool together);
+void vdrv_batch_add(struct vdrv_iommu *v, struct vdrv_batch *b, const uint64_t d[4]);
 /* Submits what is left; returns b->rc (the first error of any submit). */
-int vtd_batch_finish(struct vtd_iommu *v, struct vtd_batch *b);
+int vdrv_batch_finish(struct vdrv_iommu *v, struct vdrv_batch *b);
 
 /* ---- vtd_drv_ctx.c ----------------------------------------------------------------------- */
 
-int vtd_root_init(struct vtd_iommu *v, iommusim_error_t *err);
-void vtd_root_fini(struct vtd_iommu *v);
+int vdrv_root_init(struct vdrv_iommu *v, iommusim_error_t *err);
+void vdrv_root_fini(struct vdrv_iommu *v);
 /* Scalable mode: allocates the PASID directory and writes the scalable context entries of
  * every RID of dev (intel_pasid_setup_sm_context). */
-int vtd_ctx_setup_sm(struct vtd_iommu *v, struct vtd_dev *d, iommusim_error_t *err);
+int vdrv_ctx_setup_sm(struct vdrv_iommu *v, struct vdrv_dev *d, iommusim_error_t *err);
 /* Clears dev's context entries and flushes them (release). */
-void vtd_ctx_teardown(struct vtd_iommu *v, struct vtd_dev *d);
+void vdrv_ctx_teardown(struct vdrv_iommu *v, struct vdrv_dev *d);
 /* Legacy mode: context entries of dev translating through dom (NULL: pass-through). */
-int vtd_ctx_set_legacy(struct vtd_iommu *v, struct vtd_dev *d, struct vtd_domain *dom,
+int vdrv_ctx_set_legacy(struct vdrv_iommu *v, struct vdrv_dev *d, struct vdrv_domain *dom,
 		       iommusim_error_t *err);
 /* Legacy mode: context entries cleared (blocked), with the flushes Linux does. */
-void vtd_ctx_clear_legacy(struct vtd_iommu *v, struct vtd_dev *d);
+void vdrv_ctx_clear_legacy(struct vdrv_iommu *v, struct vdrv_dev *d);
 
 /* Scalable mode PASID entries: dom NULL = pass-through. Replaces a present entry with the
  * flushes of intel_pasid_flush_present; sets up a new one with pasid_flush_caches. */
-int vtd_pasid_set(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid,
-		  struct vtd_domain *dom, iommusim_error_t *err);
+int vdrv_pasid_set(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid,
+		  struct vdrv_domain *dom, iommusim_error_t *err);
 /* Tears a PASID entry down with the flushes of intel_pasid_tear_down_entry. */
-void vtd_pasid_clear(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid);
+void vdrv_pasid_clear(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid);
 /* Sets or clears SLADE of a present entry, then flushes (dirty tracking). */
-int vtd_pasid_set_slade(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid, bool on,
+int vdrv_pasid_set_slade(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid, bool on,
 			iommusim_error_t *err);
-void vtd_pasid_free_tables(struct vtd_iommu *v, struct vtd_dev *d);
+void vdrv_pasid_free_tables(struct vdrv_iommu *v, struct vdrv_dev *d);
 /* Global device-TLB invalidation of dev for pasid (devtlb_invalidation_with_pasid). */
-void vtd_devtlb_flush_pasid(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid);
+void vdrv_devtlb_flush_pasid(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid);
 
 /* ---- vtd_drv_domain.c -------------------------------------------------------------------- */
 
-int vtd_domain_alloc_paging(struct vtd_iommu *v, const pci_dev_t *pdev, uint32_t flags,
+int vdrv_domain_alloc_paging(struct vdrv_iommu *v, const pci_dev_t *pdev, uint32_t flags,
 			    const drv_user_data_t *data, drv_domain_t **out,
 			    iommusim_error_t *err);
 /* Allocates (or references) the domain ID on first use. */
-int vtd_did_get(struct vtd_domain *d, iommusim_error_t *err);
-void vtd_did_put(struct vtd_domain *d);
+int vdrv_did_get(struct vdrv_domain *d, iommusim_error_t *err);
+void vdrv_did_put(struct vdrv_domain *d);
 /* Puts dev's RID in dom (NULL with kind IDENTITY / BLOCKED): the hardware entries, the cache
  * tags and the domain ID references, as Linux's attach paths do. */
-int vtd_attach_rid(struct vtd_iommu *v, struct vtd_dev *d, enum vtd_att kind,
-		   struct vtd_domain *dom, iommusim_error_t *err);
+int vdrv_attach_rid(struct vdrv_iommu *v, struct vdrv_dev *d, enum vdrv_att kind,
+		   struct vdrv_domain *dom, iommusim_error_t *err);
 /* Same for a PASID (scalable mode). */
-int vtd_attach_pasid(struct vtd_iommu *v, struct vtd_dev *d, uint32_t pasid, enum vtd_att kind,
-		     struct vtd_domain *dom, iommusim_error_t *err);
+int vdrv_attach_pasid(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid, enum vdrv_att kind,
+		     struct vdrv_domain *dom, iommusim_error_t *err);
 /* The checks of paging_domain_compatible; -EINVAL with a message. */
-int vtd_domain_compatible(struct vtd_iommu *v, struct vtd_domain *dom, struct vtd_dev *d,
+int vdrv_domain_compatible(struct vdrv_iommu *v, struct vdrv_domain *dom, struct vdrv_dev *d,
 			  iommusim_error_t *err);
-void vtd_domain_destroy(struct vtd_domain *d);
-extern const drv_domain_ops_t vtd_paging_ops;
-extern const drv_domain_ops_t vtd_nested_ops;
+void vdrv_domain_destroy(struct vdrv_domain *d);
+/* Registers a domain with its instance (flush-queue timers, teardown). */
+int vdrv_doms_add(struct vdrv_iommu *v, struct vdrv_domain *d);
+extern const drv_domain_ops_t vdrv_paging_ops;
+extern const drv_domain_ops_t vdrv_paging_dirty_ops;
+/* attach_dev / set_dev_pasid of every domain kind of this driver */
+int vdrv_domain_attach_dev(drv_domain_t *dd, const pci_dev_t *pdev, iommusim_error_t *err);
+int vdrv_domain_set_dev_pasid(drv_domain_t *dd, const pci_dev_t *pdev, uint32_t pasid,
+			     drv_domain_t *old, iommusim_error_t *err);
+extern const drv_domain_ops_t vdrv_nested_ops;
 
 /* ---- vtd_drv_cache.c --------------------------------------------------------------------- */
 
-int vtd_tag_assign(struct vtd_domain *dom, struct vtd_dev *d, uint32_t pasid);
-void vtd_tag_unassign(struct vtd_domain *dom, struct vtd_dev *d, uint32_t pasid);
+int vdrv_tag_assign(struct vdrv_domain *dom, struct vdrv_dev *d, uint32_t pasid);
+void vdrv_tag_unassign(struct vdrv_domain *dom, struct vdrv_dev *d, uint32_t pasid);
 /* cache_tag_flush_range: [start, last] changed; ih: only leaves changed. */
-void vtd_flush_range(struct vtd_domain *dom, uint64_t start, uint64_t last, bool ih,
-		     struct vtd_batch *b);
+void vdrv_flush_range(struct vdrv_domain *dom, uint64_t start, uint64_t last, bool ih,
+		     struct vdrv_batch *b);
 /* cache_tag_flush_all */
-void vtd_flush_all(struct vtd_domain *dom, struct vtd_batch *b);
+void vdrv_flush_all(struct vdrv_domain *dom, struct vdrv_batch *b);
 /* cache_tag_flush_range_np (after map) */
-void vtd_flush_range_np(struct vtd_domain *dom, uint64_t start, uint64_t last);
+void vdrv_flush_range_np(struct vdrv_domain *dom, uint64_t start, uint64_t last);
 /* The effective policy of a domain (caching mode turns deferred into strict for second-level
  * tables, as intel_iommu_init does). */
-enum vtd_flush_policy vtd_domain_policy(const struct vtd_domain *dom);
+enum vdrv_flush_policy vdrv_domain_policy(const struct vdrv_domain *dom);
 /* iotlb_sync of an unmap: flush now or queue (deferred); frees the domain's freelist once
  * flushed. */
-void vtd_unmap_sync(struct vtd_domain *dom, drv_gather_t *g);
+void vdrv_unmap_sync(struct vdrv_domain *dom, drv_gather_t *g);
 /* Flushes the domain's flush queue (reason: full, timer or teardown). */
-void vtd_fq_flush(struct vtd_domain *dom, uint64_t *reason_counter);
+void vdrv_fq_flush(struct vdrv_domain *dom, uint64_t *reason_counter);
 /* Runs the flush-queue timers that are due at the cursor. */
-void vtd_fq_timers(struct vtd_iommu *v);
+void vdrv_fq_timers(struct vdrv_iommu *v);
 
 /* ---- vtd_drv_dirty.c --------------------------------------------------------------------- */
 
-int vtd_set_dirty_tracking(drv_domain_t *dd, bool enable, iommusim_error_t *err);
-int vtd_read_and_clear_dirty(drv_domain_t *dd, uint64_t iova, uint64_t size, unsigned flags,
+int vdrv_set_dirty_tracking(drv_domain_t *dd, bool enable, iommusim_error_t *err);
+int vdrv_read_and_clear_dirty(drv_domain_t *dd, uint64_t iova, uint64_t size, unsigned flags,
 			     drv_dirty_t *dirty, iommusim_error_t *err);
 
 /* ---- vtd_drv_nested.c -------------------------------------------------------------------- */
 
-int vtd_domain_alloc_nested(struct vtd_iommu *v, const pci_dev_t *pdev, drv_domain_t *parent,
+int vdrv_domain_alloc_nested(struct vdrv_iommu *v, const pci_dev_t *pdev, drv_domain_t *parent,
 			    uint32_t flags, const drv_user_data_t *data, drv_domain_t **out,
 			    iommusim_error_t *err);
 /* The checks intel_pasid_setup_nested makes of the stage-1 configuration. */
-int vtd_nested_check(struct vtd_iommu *v, const struct vtd_domain *dom, iommusim_error_t *err);
+int vdrv_nested_check(struct vdrv_iommu *v, const struct vdrv_domain *dom, iommusim_error_t *err);
 
 /* ---- vtd_drv_prq.c / vtd_drv_fault.c ----------------------------------------------------- */
 
-int vtd_prq_init(struct vtd_iommu *v, iommusim_error_t *err);
-void vtd_prq_fini(struct vtd_iommu *v);
+int vdrv_prq_init(struct vdrv_iommu *v, iommusim_error_t *err);
+void vdrv_prq_fini(struct vdrv_iommu *v);
 /* Handles the page requests in the queue; returns how many. */
-int vtd_prq_poll(struct vtd_iommu *v);
-int vtd_page_response(drv_iommu_t *iommu, const pci_dev_t *pdev,
+int vdrv_prq_poll(struct vdrv_iommu *v);
+int vdrv_page_response(drv_iommu_t *iommu, const pci_dev_t *pdev,
 		      const drv_page_response_t *resp, iommusim_error_t *err);
 
-int vtd_fault_init(struct vtd_iommu *v, iommusim_error_t *err);
-void vtd_fault_fini(struct vtd_iommu *v);
+int vdrv_fault_init(struct vdrv_iommu *v, iommusim_error_t *err);
+void vdrv_fault_fini(struct vdrv_iommu *v);
 /* Drains the fault recording registers; returns how many records. */
-int vtd_fault_poll(struct vtd_iommu *v);
+int vdrv_fault_poll(struct vdrv_iommu *v);
 
 #endif

@@ -40,7 +40,7 @@ static void desc_clear(uint64_t d[4], unsigned type)
 	d[1] = d[2] = d[3] = 0;
 }
 
-void vtd_desc_cc(uint64_t d[4], unsigned g, uint16_t did, uint16_t sid, unsigned fm)
+void vdrv_desc_cc(uint64_t d[4], unsigned g, uint16_t did, uint16_t sid, unsigned fm)
 {
 	desc_clear(d, VTD_QI_TYPE_CC);
 	d[0] |= ((uint64_t)g << VTD_QI_G_SHIFT & VTD_QI_G_MASK) |
@@ -49,37 +49,41 @@ void vtd_desc_cc(uint64_t d[4], unsigned g, uint16_t did, uint16_t sid, unsigned
 		((uint64_t)fm << VTD_QI_CC_FM_SHIFT & VTD_QI_CC_FM_MASK);
 }
 
-void vtd_desc_iotlb(const struct vtd_iommu *v, uint64_t d[4], unsigned g, uint16_t did,
+void vdrv_desc_iotlb(const struct vdrv_iommu *v, uint64_t d[4], unsigned g, uint16_t did,
 		    uint64_t addr, unsigned am, bool ih)
 {
 	desc_clear(d, VTD_QI_TYPE_IOTLB);
 	d[0] |= ((uint64_t)g << VTD_QI_G_SHIFT & VTD_QI_G_MASK) |
 		((uint64_t)did << VTD_QI_DID_SHIFT);
 	/* qi_desc_iotlb: drain reads/writes when the hardware offers it */
-	if (vtd_capb(v, VTD_CAP_DWD))
+	if (vdrv_capb(v, VTD_CAP_DWD))
 		d[0] |= VTD_QI_IOTLB_DW;
-	if (vtd_capb(v, VTD_CAP_DRD))
+	if (vdrv_capb(v, VTD_CAP_DRD))
 		d[0] |= VTD_QI_IOTLB_DR;
 	/* intel-iommu folds the hint into the address and masks it off again, so its IOTLB
 	 * descriptors never carry IH; do the same. */
 	(void)ih;
-	if (g == VTD_G_PAGE)
+	if (g == VDRV_G_PAGE)
 		d[1] = (addr & VTD_QI_ADDR_MASK) | ((uint64_t)am & VTD_QI_AM_MASK);
 }
 
-void vtd_desc_piotlb(uint64_t d[4], uint16_t did, uint32_t pasid, uint64_t addr,
+void vdrv_desc_piotlb(uint64_t d[4], uint16_t did, uint32_t pasid, uint64_t addr,
 		     unsigned am, bool all, bool ih)
 {
 	desc_clear(d, VTD_QI_TYPE_PIOTLB);
-	d[0] |= ((uint64_t)(all ? VTD_PIOTLB_G_PASID : VTD_PIOTLB_G_PAGE) << VTD_QI_G_SHIFT) |
+	d[0] |= ((uint64_t)(all ? VDRV_PIOTLB_G_PASID : VDRV_PIOTLB_G_PAGE) << VTD_QI_G_SHIFT) |
 		((uint64_t)did << VTD_QI_DID_SHIFT) |
 		((uint64_t)pasid << VTD_QI_PASID_SHIFT & VTD_QI_PASID_MASK);
-	if (!all)
-		d[1] = (addr & VTD_QI_ADDR_MASK & ~((VTD_PAGE_SIZE << am) - 1)) |
+	if (!all) {
+		/* the address is aligned to the 2^AM pages it names */
+		uint64_t span = am >= 64 - VTD_PAGE_SHIFT ? 0 : VTD_PAGE_SIZE << am;
+
+		d[1] = (span ? addr & VTD_QI_ADDR_MASK & ~(span - 1) : 0) |
 		       (ih ? VTD_QI_IH : 0) | ((uint64_t)am & VTD_QI_AM_MASK);
+	}
 }
 
-void vtd_desc_pc(uint64_t d[4], unsigned g, uint16_t did, uint32_t pasid)
+void vdrv_desc_pc(uint64_t d[4], unsigned g, uint16_t did, uint32_t pasid)
 {
 	desc_clear(d, VTD_QI_TYPE_PC);
 	d[0] |= ((uint64_t)g << VTD_QI_G_SHIFT & VTD_QI_G_MASK) |
@@ -97,13 +101,13 @@ static uint64_t ats_addr(uint64_t addr, unsigned size_order, bool *s)
 		return addr & VTD_QI_ADDR_MASK;
 	}
 	*s = true;
-	if (size_order >= VTD_DEVTLB_ALL)
+	if (size_order >= VDRV_DEVTLB_ALL)
 		return 0x7ffffffffffff000ull;
 	addr &= ~((VTD_PAGE_SIZE << size_order) - 1);
 	return (addr | ((1ull << (VTD_PAGE_SHIFT + size_order - 1)) - 1)) & VTD_QI_ADDR_MASK;
 }
 
-void vtd_desc_devtlb(uint64_t d[4], uint16_t sid, uint16_t pfsid, unsigned qdep, uint64_t addr,
+void vdrv_desc_devtlb(uint64_t d[4], uint16_t sid, uint16_t pfsid, unsigned qdep, uint64_t addr,
 		     unsigned size_order)
 {
 	bool s;
@@ -118,7 +122,7 @@ void vtd_desc_devtlb(uint64_t d[4], uint16_t sid, uint16_t pfsid, unsigned qdep,
 	d[1] = ats_addr(addr, size_order, &s) | (s ? VTD_QI_DEVTLB_S : 0);
 }
 
-void vtd_desc_pdevtlb(uint64_t d[4], uint16_t sid, uint16_t pfsid, uint32_t pasid,
+void vdrv_desc_pdevtlb(uint64_t d[4], uint16_t sid, uint16_t pfsid, uint32_t pasid,
 		      unsigned qdep, uint64_t addr, unsigned size_order)
 {
 	bool s;
@@ -134,7 +138,7 @@ void vtd_desc_pdevtlb(uint64_t d[4], uint16_t sid, uint16_t pfsid, uint32_t pasi
 	d[1] = ats_addr(addr, size_order, &s) | (s ? VTD_QI_PDEVTLB_S : 0);
 }
 
-void vtd_desc_pgrp(uint64_t d[4], uint16_t rid, bool pasid_valid, uint32_t pasid,
+void vdrv_desc_pgrp(uint64_t d[4], uint16_t rid, bool pasid_valid, uint32_t pasid,
 		   uint32_t prgi, unsigned code, bool lpig)
 {
 	desc_clear(d, VTD_QI_TYPE_PGRP_RESP);
@@ -157,36 +161,36 @@ static unsigned desc_type(const uint64_t d[4])
 /* Set when a wait was abandoned: the hardware may still hold descriptors. */
 #define QI_DIRTY(v) ((v)->qi_seq & 0x80000000u)
 
-int vtd_qi_init(struct vtd_iommu *v, iommusim_error_t *err)
+int vdrv_qi_init(struct vdrv_iommu *v, iommusim_error_t *err)
 {
-	int rc = vtd_frame_alloc(v, &v->qi_base, err);
+	int rc = vdrv_frame_alloc(v, &v->qi_base, err);
 
 	if (!rc)
-		rc = vtd_frame_alloc(v, &v->qi_status, err);
+		rc = vdrv_frame_alloc(v, &v->qi_status, err);
 	if (rc)
 		return rc;
 	/* dmar_enable_qi: 256-bit descriptors whenever the hardware has scalable mode */
-	v->dw = vtd_ecap(v, VTD_ECAP_SMTS);
+	v->dw = vdrv_ecap(v, VTD_ECAP_SMTS);
 	v->qi_shift = v->dw ? 5 : 4;
 	v->qi_entries = (unsigned)(VTD_PAGE_SIZE >> v->qi_shift);
 	v->qi_tail = 0;
 	v->qi_seq = 0;
-	if (vtd_wr64(v, VTD_QI_REG_IQT, 0) ||
-	    vtd_wr64(v, VTD_QI_REG_IQA, v->qi_base | (v->dw ? VTD_QI_IQA_DW : 0)))
+	if (vdrv_wr64(v, VTD_QI_REG_IQT, 0) ||
+	    vdrv_wr64(v, VTD_QI_REG_IQA, v->qi_base | (v->dw ? VTD_QI_IQA_DW : 0)))
 		return iommusim_error_set(err, -EIO, "vtd driver %s: IQT/IQA write refused",
 					  v->name);
-	return vtd_gcmd(v, VTD_GCMD_QIE, true, err);
+	return vdrv_gcmd(v, VTD_GCMD_QIE, true, err);
 }
 
-void vtd_qi_fini(struct vtd_iommu *v)
+void vdrv_qi_fini(struct vdrv_iommu *v)
 {
-	vtd_frame_free(v, v->qi_base);
-	vtd_frame_free(v, v->qi_status);
+	vdrv_frame_free(v, v->qi_base);
+	vdrv_frame_free(v, v->qi_status);
 	v->qi_base = v->qi_status = 0;
 }
 
 /* Register read without CPU cost, for the checks made while spinning. */
-static uint64_t peek(struct vtd_iommu *v, uint64_t off, unsigned size)
+static uint64_t peek(struct vdrv_iommu *v, uint64_t off, unsigned size)
 {
 	uint64_t val = 0;
 
@@ -194,14 +198,14 @@ static uint64_t peek(struct vtd_iommu *v, uint64_t off, unsigned size)
 	return val;
 }
 
-static int qi_room(struct vtd_iommu *v, unsigned need, iommusim_error_t *err)
+static int qi_room(struct vdrv_iommu *v, unsigned need, iommusim_error_t *err)
 {
 	uint64_t iqh;
 	unsigned head, used;
 
 	if (!QI_DIRTY(v))
 		return 0;
-	if (vtd_rd64(v, VTD_QI_REG_IQH, &iqh))
+	if (vdrv_rd64(v, VTD_QI_REG_IQH, &iqh))
 		return iommusim_error_set(err, -EIO, "vtd driver %s: IQH read failed", v->name);
 	head = (unsigned)((iqh & VTD_QI_IQHT_MASK) >> v->qi_shift);
 	used = (v->qi_tail + v->qi_entries - head) % v->qi_entries;
@@ -215,7 +219,7 @@ static int qi_room(struct vtd_iommu *v, unsigned need, iommusim_error_t *err)
 	return 0;
 }
 
-static int qi_fault(struct vtd_iommu *v, uint32_t fsts, unsigned first, unsigned n,
+static int qi_fault(struct vdrv_iommu *v, uint32_t fsts, unsigned first, unsigned n,
 		    unsigned wait_index, const uint64_t wait[4], iommusim_error_t *err)
 {
 	size_t dsz = (size_t)1 << v->qi_shift;
@@ -231,7 +235,7 @@ static int qi_fault(struct vtd_iommu *v, uint32_t fsts, unsigned first, unsigned
 		 * that the queue can move on once IQE is cleared */
 		if (head != wait_index)
 			(void)iommusim_mem_write(v->mem, v->qi_base + head * dsz, wait, dsz);
-		(void)vtd_wr32(v, VTD_REG_FSTS, VTD_FSTS_IQE);
+		(void)vdrv_wr32(v, VTD_REG_FSTS, VTD_FSTS_IQE);
 		(*v->st.qi_iqe)++;
 		v->qi_seq |= 0x80000000u;
 		unsigned pos = (head + v->qi_entries - first) % v->qi_entries;
@@ -247,7 +251,7 @@ static int qi_fault(struct vtd_iommu *v, uint32_t fsts, unsigned first, unsigned
 		unsigned sid = (unsigned)((iqer & VTD_QI_IQER_ITESID_MASK) >>
 					  VTD_QI_IQER_ITESID_SHIFT);
 
-		(void)vtd_wr32(v, VTD_REG_FSTS, VTD_FSTS_ITE);
+		(void)vdrv_wr32(v, VTD_REG_FSTS, VTD_FSTS_ITE);
 		(*v->st.qi_ite)++;
 		v->qi_seq |= 0x80000000u;
 		return iommusim_error_set(err, -ETIMEDOUT,
@@ -258,7 +262,7 @@ static int qi_fault(struct vtd_iommu *v, uint32_t fsts, unsigned first, unsigned
 	return 0;
 }
 
-int vtd_qi_submit_sync(struct vtd_iommu *v, uint64_t (*d)[4], unsigned n, unsigned opts,
+int vdrv_qi_submit_sync(struct vdrv_iommu *v, uint64_t (*d)[4], unsigned n, unsigned opts,
 		       iommusim_time_t *inval, iommusim_error_t *err)
 {
 	size_t dsz = (size_t)1 << v->qi_shift;
@@ -288,7 +292,7 @@ int vtd_qi_submit_sync(struct vtd_iommu *v, uint64_t (*d)[4], unsigned n, unsign
 	v->qi_seq = (v->qi_seq & 0x80000000u) | seq;
 	memset(wait, 0, sizeof(wait));
 	wait[0] = VTD_QI_TYPE_WAIT | VTD_QI_WAIT_SW | ((uint64_t)seq << VTD_QI_WAIT_SDATA_SHIFT);
-	if ((opts & VTD_QI_OPT_DRAIN) && vtd_ecap(v, VTD_ECAP_PDS))
+	if ((opts & VDRV_QI_OPT_DRAIN) && vdrv_ecap(v, VTD_ECAP_PDS))
 		wait[0] |= VTD_QI_WAIT_PD;
 	wait[1] = status_pa & VTD_QI_WAIT_SADDR_MASK;
 
@@ -297,17 +301,17 @@ int vtd_qi_submit_sync(struct vtd_iommu *v, uint64_t (*d)[4], unsigned n, unsign
 		unsigned type = desc_type(d[i]);
 
 		(void)iommusim_mem_write(v->mem, v->qi_base + slot * dsz, d[i], dsz);
-		vtd_cpu(v, v->cfg.cost_desc);
-		(*v->st.qi_desc[type < VTD_NDESC_TYPES ? type : 0])++;
+		vdrv_cpu(v, v->cfg.cost_desc);
+		(*v->st.qi_desc[type < VDRV_NDESC_TYPES ? type : 0])++;
 	}
 	(void)iommusim_mem_write32(v->mem, status_pa, 0);
 	(void)iommusim_mem_write(v->mem, v->qi_base + wait_index * dsz, wait, dsz);
-	vtd_cpu(v, v->cfg.cost_desc);
+	vdrv_cpu(v, v->cfg.cost_desc);
 	(*v->st.qi_desc[VTD_QI_TYPE_WAIT])++;
 	(*v->st.qi_submits)++;
 
 	v->qi_tail = (wait_index + 1) % v->qi_entries;
-	if (vtd_wr64(v, VTD_QI_REG_IQT, (uint64_t)v->qi_tail << v->qi_shift))
+	if (vdrv_wr64(v, VTD_QI_REG_IQT, (uint64_t)v->qi_tail << v->qi_shift))
 		return iommusim_error_set(err, -EIO, "vtd driver %s: IQT write refused", v->name);
 	post = v->t;
 	deadline = iommusim_time_add(post, v->cfg.qi_timeout);
@@ -324,7 +328,7 @@ int vtd_qi_submit_sync(struct vtd_iommu *v, uint64_t (*d)[4], unsigned n, unsign
 		if (rc)
 			return rc;
 		if (fsts & VTD_FSTS_ICE)
-			(void)vtd_wr32(v, VTD_REG_FSTS, VTD_FSTS_ICE);
+			(void)vdrv_wr32(v, VTD_REG_FSTS, VTD_FSTS_ICE);
 		if (v->t >= deadline || !iommusim_sched_next_time(v->sched, &next)) {
 			uint64_t iqh = peek(v, VTD_QI_REG_IQH, 8);
 
@@ -350,7 +354,7 @@ int vtd_qi_submit_sync(struct vtd_iommu *v, uint64_t (*d)[4], unsigned n, unsign
 			return iommusim_error_set(err, -EBUSY,
 				"vtd driver %s: cannot wait for an invalidation from inside a "
 				"scheduler event", v->name);
-		vtd_cpu(v, target - v->t);
+		vdrv_cpu(v, target - v->t);
 	}
 	if (inval)
 		*inval = v->t - post;
@@ -360,7 +364,7 @@ int vtd_qi_submit_sync(struct vtd_iommu *v, uint64_t (*d)[4], unsigned n, unsign
 
 /* ---- register-based invalidation (legacy mode without QI) --------------------------------- */
 
-static int reg_inv(struct vtd_iommu *v, const uint64_t d[4], iommusim_error_t *err)
+static int reg_inv(struct vdrv_iommu *v, const uint64_t d[4], iommusim_error_t *err)
 {
 	unsigned type = desc_type(d);
 	unsigned g = (unsigned)((d[0] & VTD_QI_G_MASK) >> VTD_QI_G_SHIFT);
@@ -373,10 +377,10 @@ static int reg_inv(struct vtd_iommu *v, const uint64_t d[4], iommusim_error_t *e
 			       (((d[0] & VTD_QI_CC_SID_MASK) >> VTD_QI_CC_SID_SHIFT)
 				<< VTD_CCMD_SID_SHIFT) | did;
 
-		if (vtd_wr64(v, VTD_REG_CCMD, cmd))
+		if (vdrv_wr64(v, VTD_REG_CCMD, cmd))
 			return iommusim_error_set(err, -EIO, "vtd driver %s: CCMD write refused",
 						  v->name);
-		return vtd_wait_reg(v, VTD_REG_CCMD, 8, VTD_CCMD_ICC, 0, "CCMD.ICC", NULL, err);
+		return vdrv_wait_reg(v, VTD_REG_CCMD, 8, VTD_CCMD_ICC, 0, "CCMD.ICC", NULL, err);
 	}
 	if (type == VTD_QI_TYPE_IOTLB) {
 		uint64_t cmd = VTD_IOTLB_IVT | ((uint64_t)g << VTD_IOTLB_IIRG_SHIFT) |
@@ -386,15 +390,15 @@ static int reg_inv(struct vtd_iommu *v, const uint64_t d[4], iommusim_error_t *e
 			cmd |= VTD_IOTLB_DW;
 		if (d[0] & VTD_QI_IOTLB_DR)
 			cmd |= VTD_IOTLB_DR;
-		if (g == VTD_G_PAGE &&
-		    vtd_wr64(v, VTD_REG_IVA(v->iro), d[1] & (VTD_IVA_ADDR_MASK | VTD_IVA_IH |
+		if (g == VDRV_G_PAGE &&
+		    vdrv_wr64(v, VTD_REG_IVA(v->iro), d[1] & (VTD_IVA_ADDR_MASK | VTD_IVA_IH |
 							    VTD_IVA_AM_MASK)))
 			return iommusim_error_set(err, -EIO, "vtd driver %s: IVA write refused",
 						  v->name);
-		if (vtd_wr64(v, VTD_REG_IOTLB(v->iro), cmd))
+		if (vdrv_wr64(v, VTD_REG_IOTLB(v->iro), cmd))
 			return iommusim_error_set(err, -EIO, "vtd driver %s: IOTLB register write "
 						  "refused", v->name);
-		return vtd_wait_reg(v, VTD_REG_IOTLB(v->iro), 8, VTD_IOTLB_IVT, 0, "IOTLB.IVT",
+		return vdrv_wait_reg(v, VTD_REG_IOTLB(v->iro), 8, VTD_IOTLB_IVT, 0, "IOTLB.IVT",
 				    NULL, err);
 	}
 	/* Device-TLB, PASID and page-response descriptors need the queue; the driver does not
@@ -402,46 +406,41 @@ static int reg_inv(struct vtd_iommu *v, const uint64_t d[4], iommusim_error_t *e
 	return 0;
 }
 
-int vtd_inv_one(struct vtd_iommu *v, const uint64_t d[4], iommusim_error_t *err)
+int vdrv_inv_one(struct vdrv_iommu *v, const uint64_t d[4], iommusim_error_t *err)
 {
 	uint64_t one[1][4];
 
 	if (!v->qi)
 		return reg_inv(v, d, err);
 	memcpy(one[0], d, sizeof(one[0]));
-	return vtd_qi_submit_sync(v, one, 1, 0, NULL, err);
+	return vdrv_qi_submit_sync(v, one, 1, 0, NULL, err);
 }
 
 /* ---- batches ------------------------------------------------------------------------------ */
 
-void vtd_batch_init(struct vtd_iommu *v, struct vtd_batch *b, bool together)
+void vdrv_batch_init(struct vdrv_iommu *v, struct vdrv_batch *b, bool together)
 {
 	(void)v;
 	b->n = 0;
 	b->together = together;
-	b->inval_ps = 0;
-	b->submits = 0;
 	b->rc = 0;
 	iommusim_error_clear(&b->err);
 }
 
-static void batch_submit(struct vtd_iommu *v, struct vtd_batch *b, uint64_t (*d)[4], unsigned n)
+static void batch_submit(struct vdrv_iommu *v, struct vdrv_batch *b, uint64_t (*d)[4], unsigned n)
 {
-	iommusim_time_t t = 0;
 	iommusim_error_t e;
 	int rc;
 
 	iommusim_error_clear(&e);
-	rc = vtd_qi_submit_sync(v, d, n, 0, &t, &e);
-	b->inval_ps += t;
-	b->submits++;
+	rc = vdrv_qi_submit_sync(v, d, n, 0, NULL, &e);
 	if (rc && !b->rc) {
 		b->rc = rc;
 		b->err = e;
 	}
 }
 
-void vtd_batch_add(struct vtd_iommu *v, struct vtd_batch *b, const uint64_t d[4])
+void vdrv_batch_add(struct vdrv_iommu *v, struct vdrv_batch *b, const uint64_t d[4])
 {
 	if (!v->qi) {
 		iommusim_error_t e;
@@ -466,7 +465,7 @@ void vtd_batch_add(struct vtd_iommu *v, struct vtd_batch *b, const uint64_t d[4]
 	}
 }
 
-int vtd_batch_finish(struct vtd_iommu *v, struct vtd_batch *b)
+int vdrv_batch_finish(struct vdrv_iommu *v, struct vdrv_batch *b)
 {
 	if (b->n) {
 		batch_submit(v, b, b->d, b->n);

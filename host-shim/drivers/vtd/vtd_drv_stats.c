@@ -8,11 +8,11 @@
 #include "host-shim/drivers/vtd/vtd_drv_priv.h"
 
 struct counter_def {
-	size_t off;              /* offset of the slot pointer in struct vtd_stats */
+	size_t off;              /* offset of the slot pointer in struct vdrv_stats */
 	const char *name, *help;
 };
 
-#define C(field, n, h) { offsetof(struct vtd_stats, field), (n), (h) }
+#define C(field, n, h) { offsetof(struct vdrv_stats, field), (n), (h) }
 
 static const struct counter_def counters[] = {
 	C(qi_submits, "qi.submits", "synchronous invalidation-queue submits (each ends with a wait)"),
@@ -52,7 +52,7 @@ static const struct counter_def counters[] = {
 	C(dirty_cleared, "dirty.cleared", "dirty bits cleared"),
 };
 
-static const char *const desc_names[VTD_NDESC_TYPES] = {
+static const char *const desc_names[VDRV_NDESC_TYPES] = {
 	[VTD_QI_TYPE_CC] = "cc",         [VTD_QI_TYPE_IOTLB] = "iotlb",
 	[VTD_QI_TYPE_DEVTLB] = "devtlb", [VTD_QI_TYPE_IEC] = "iec",
 	[VTD_QI_TYPE_WAIT] = "wait",     [VTD_QI_TYPE_PIOTLB] = "piotlb",
@@ -60,7 +60,7 @@ static const char *const desc_names[VTD_NDESC_TYPES] = {
 	[VTD_QI_TYPE_PGRP_RESP] = "pgrp_resp",
 };
 
-int vtd_stats_init(struct vtd_iommu *v, iommusim_stats_t *st, const char *name,
+int vdrv_stats_init(struct vdrv_iommu *v, iommusim_stats_t *st, const char *name,
 		   iommusim_error_t *err)
 {
 	char full[96];
@@ -74,7 +74,7 @@ int vtd_stats_init(struct vtd_iommu *v, iommusim_stats_t *st, const char *name,
 			return iommusim_error_set(err, -ENOMEM, "vtd driver: cannot register "
 						  "statistic %s", full);
 	}
-	for (unsigned t = 0; t < VTD_NDESC_TYPES; t++) {
+	for (unsigned t = 0; t < VDRV_NDESC_TYPES; t++) {
 		if (!desc_names[t]) {
 			/* never counted: types the driver does not build */
 			v->st.qi_desc[t] = &v->st.unused;
@@ -93,7 +93,8 @@ int vtd_stats_init(struct vtd_iommu *v, iommusim_stats_t *st, const char *name,
 	snprintf(full, sizeof(full), "drv.%s.unmap.inval", name);
 	v->st.unmap_inval = iommusim_stats_hist(st, full, "ps",
 						"invalidation time of one flushed unmap as the driver "
-						"sees it (all its submits, tail write to completion)");
+						"sees it: from building its first descriptor to the "
+						"completion of its last wait");
 	if (!v->st.qi_wait || !v->st.unmap_inval)
 		return iommusim_error_set(err, -ENOMEM, "vtd driver: cannot register histograms");
 	return 0;
