@@ -24,6 +24,8 @@ static const replay_verb_t *const builtin_groups[] = {
 #define NGROUPS (sizeof(builtin_groups) / sizeof(builtin_groups[0]))
 
 #define DEFAULT_MAX_KEPT 10000u
+/* Stream numbers for descriptors no line names. */
+#define REPLAY_FD_UNNAMED 1000000
 
 /* ---- creation ------------------------------------------------------------------------------ */
 
@@ -624,8 +626,11 @@ int replay_fd_new(replay_t *r, const stream_line_t *l, const stream_value_t *wan
 		return stream_line_error(l, want->col, err, -EINVAL,
 					 "a file descriptor result is a number or $name");
 	} else {
-		/* The engine's choice: the simulated number when the stream does not use it. */
-		sfd = simfd;
+		/* The engine's choice. For a $name, the simulated number when the stream does
+		 * not use it; for a descriptor the line does not mention (an open that was
+		 * expected to fail, an fd result left out), a number far above the ones
+		 * recordings use, so that it never takes a recorded number's place. */
+		sfd = want ? simfd : REPLAY_FD_UNNAMED + simfd;
 		while (fd_find(r, sfd))
 			sfd++;
 		bind = want != NULL;

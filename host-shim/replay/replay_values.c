@@ -156,7 +156,7 @@ int replay_check_bytes(const stream_line_t *l, iommusim_error_t *err)
 						 "give fill= or data=, not both");
 		if (fill && !len)
 			return stream_line_error(l, 0, err, -EINVAL, "fill= needs len=");
-		if (data && data->kind != STREAM_REF) {
+		if (data) {
 			size_t dn;
 			if (data->kind != STREAM_WORD && data->kind != STREAM_STRING)
 				return stream_line_error(l, data->col, err, -EINVAL,

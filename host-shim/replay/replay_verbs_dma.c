@@ -388,13 +388,13 @@ static int advance_amount(const stream_line_t *l, const stream_vars_t *vars, iom
 
 static int advance_check(const stream_line_t *l, iommusim_error_t *err)
 {
-	iommusim_time_t t;
+	iommusim_time_t t = 0;
 	return advance_amount(l, NULL, &t, err);
 }
 
 static int advance_run(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 {
-	iommusim_time_t t;
+	iommusim_time_t t = 0;
 	int rc = advance_amount(l, r->vars, &t, err);
 
 	if (rc)

@@ -64,6 +64,9 @@ static const uapi_field_t resp_fields[] = {
 	{ "code", PGR(code), 4, UAPI_IN, UAPI_FMT_ENUM, 0, resp_codes },
 };
 
+/* Byte counts (ret=) are shown in decimal. */
+static const uapi_field_t ret_field = { "ret", 0, 8, UAPI_OUT, UAPI_FMT_DEC, 0, NULL };
+
 static const replay_rec_layout_t pgfault_layout = {
 	"fault record", pgfault_fields, sizeof(pgfault_fields) / sizeof(pgfault_fields[0]),
 	sizeof(struct uapi_iommu_hwpt_pgfault),
@@ -82,8 +85,15 @@ static int check_results(const stream_line_t *l, const char *other,
 		const stream_arg_t *a = &l->res[i];
 		size_t idx;
 		const uapi_field_t *f;
-		if (strcmp(a->key, "errno") == 0 || (other && strcmp(a->key, other) == 0))
+		if (strcmp(a->key, "errno") == 0)
 			continue;
+		if (other && strcmp(a->key, other) == 0) {
+			if (a->v.kind != STREAM_NUMBER && a->v.kind != STREAM_REF)
+				return stream_line_error(l, a->v.col, err, -EINVAL,
+							 "%s: %s= is a number or $name", l->verb,
+							 other);
+			continue;
+		}
 		if (lay) {
 			int rc = replay_rec_key(l, a, lay, &idx, &f, err);
 			if (rc < 0)
@@ -237,24 +247,20 @@ static int read_check(const stream_line_t *l, iommusim_error_t *err)
 	return check_results(l, "ret", &pgfault_layout, err);
 }
 
-/* Does the line expect the read to return data? */
+/* Does the line expect the read to return data? Any result but errno= and ret=0. */
 static bool wants_data(const stream_line_t *l)
 {
+	bool any = false;
+
 	for (size_t i = 0; i < l->nres; i++) {
 		const stream_arg_t *a = &l->res[i];
 		if (strcmp(a->key, "errno") == 0)
 			return false;
-		if (strcmp(a->key, "ret") == 0) {
-			if (a->v.kind == STREAM_NUMBER && a->v.num == 0)
-				return false;
-			continue;
-		}
+		if (strcmp(a->key, "ret") == 0 && a->v.kind == STREAM_NUMBER && a->v.num == 0)
+			return false;
+		any = true;
 	}
-	for (size_t i = 0; i < l->nres; i++)
-		if (strcmp(l->res[i].key, "ret") != 0 || l->res[i].v.kind != STREAM_NUMBER ||
-		    l->res[i].v.num != 0)
-			return true;
-	return false;
+	return any;
 }
 
 static int read_run(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
@@ -305,7 +311,7 @@ static int read_run(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 		if (strcmp(a->key, "errno") == 0)
 			continue;
 		if (strcmp(a->key, "ret") == 0) {
-			rc = replay_expect_u64(r, l, "read", a, NULL, done, err);
+			rc = replay_expect_u64(r, l, "read", a, &ret_field, done, err);
 			if (rc)
 				goto out;
 			continue;
@@ -434,7 +440,7 @@ static int write_run(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 		if (strcmp(l->res[i].key, "ret") == 0)
 			ret = &l->res[i];
 	if (ret)
-		return replay_expect_u64(r, l, "write", ret, NULL, done, err);
+		return replay_expect_u64(r, l, "write", ret, &ret_field, done, err);
 	/* Without ret=, a short write is a mismatch: the response was not all taken. */
 	if (done != len) {
 		char exp_s[32], got_s[32];

@@ -12,6 +12,7 @@
 #include "iommusim/param.h"
 #include "iommusim/stats.h"
 #include "iommusim/trace.h"
+#include "iommusim/traffic.h"
 #include "iommusim/model.h"
 #include "iommusim/endpoint.h"
 #include "iommusim/system.h"

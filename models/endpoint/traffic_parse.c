@@ -66,7 +66,7 @@ static const key_def_t keys[K_NKEYS] = {
 #define QUOTE_MAX 48
 #define MAX_ARGS  64
 
-static const char *pattern_list = "seq, stride, random, zipf, nic, storage";
+static const char pattern_list[] = "seq, stride, random, zipf, nic, storage";
 
 /* The keys of a pattern, for messages: "pattern base span ...". */
 static void pattern_keys(unsigned pattern, char *buf, size_t len)
@@ -372,7 +372,7 @@ static int apply(iommusim_traffic_cfg_t *cfg, key_id_t k, const char *v, iommusi
 {
 	const key_def_t *d = &keys[k];
 	uint64_t x = 0;
-	bool b;
+	bool b = false;
 	int rc;
 
 	switch (d->kind) {

@@ -4,6 +4,8 @@
 expect_exit 0 "params lists everything" -- "$BIN" params
 expect_grep out "mem.read_latency_ns" "memory latency parameter listed"
 expect_grep out "endpoint.ats" "endpoint parameters listed"
+expect_grep out "vtd.iotlb.sets" "VT-d model parameters listed"
+expect_grep out "drv.vtd.flush" "VT-d driver parameters listed"
 
 expect_exit 0 "params for one component" -- "$BIN" params mem
 expect_grep out "mem.addr_bits" "mem component listed"

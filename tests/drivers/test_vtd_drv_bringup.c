@@ -113,7 +113,9 @@ static void t_param_errors(void **state)
 
 	/* a parameter set without the driver's component */
 	fx_init(&f, NULL);
-	bare = iommusim_params_create_all();
+	bare = iommusim_params_create();
+	assert_non_null(bare);
+	assert_int_equal(iommusim_params_add(bare, &iommusim_vtd_component, NULL), 0);
 	assert_int_equal(vtd_drv_create(&f.env, f.hw, f.sched, bare, &inst, &f.err), -EINVAL);
 	assert_non_null(strstr(f.err.msg, "drv.vtd"));
 	iommusim_params_destroy(bare);
@@ -255,6 +257,7 @@ static void t_alloc_flags(void **state)
 	static const char *const legacy[] = { "drv.vtd.mode=legacy", NULL };
 	static const char *const sl[] = { "drv.vtd.paging=second-level", "vtd.sllps=1", NULL };
 	static const char *const nosp[] = { "drv.vtd.superpage=0", NULL };
+	static const char *const nofl1g[] = { "vtd.fl1gp=0", "drv.vtd.paging=first-level", NULL };
 	fx_t f;
 	pci_dev_t *d;
 	drv_domain_t *dom = NULL;
@@ -313,6 +316,16 @@ static void t_alloc_flags(void **state)
 	d = fx_dev(&f, 1, false, false, 0);
 	dom = fx_paging(&f, d, 0);
 	assert_int_equal(dom->pgsize_bitmap, SZ_4K);
+	dom->ops->free(dom);
+	fx_fini(&f);
+
+	/* first level without CAP.FL1GP: 2 MiB pages only */
+	fx_init(&f, nofl1g);
+	d = fx_dev(&f, 1, false, false, 0);
+	dom = fx_paging(&f, d, 0);
+	vtd_drv_domain_info(dom, &info);
+	assert_true(info.first_level);
+	assert_int_equal(dom->pgsize_bitmap, SZ_4K | SZ_2M);
 	dom->ops->free(dom);
 	fx_fini(&f);
 }

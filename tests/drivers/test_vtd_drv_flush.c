@@ -413,6 +413,32 @@ static void t_flush_all(void **state)
 	teardown(&b);
 }
 
+/* Hardware asking for write-buffer flushing (CAP.RWBF): a map is followed by GCMD.WBF
+ * (iommu_flush_write_buffer) instead of an invalidation; otherwise by nothing. */
+static void t_write_buffer_flush(void **state)
+{
+	static const char *const rwbf[] = { "vtd.rwbf=1", NULL };
+	static const char *const plain[] = { NULL };
+	const char *const *sets[2] = { rwbf, plain };
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		struct bench b;
+		double w0, r0;
+
+		setup(&b, sets[i], false);
+		w0 = fx_stat(&b.f, "drv.vtd.mmio.writes");
+		r0 = fx_stat(&b.f, "drv.vtd.mmio.reads");
+		fx_map(&b.f, b.dom, 0x10000, FX_DATA_BASE, SZ_4K, 1, RW);
+		assert_int_equal(fx_stat(&b.f, "drv.vtd.mmio.writes"), w0 + (i == 0 ? 1 : 0));
+		/* and the driver waited for GSTS.WBFS to clear */
+		assert_true((fx_stat(&b.f, "drv.vtd.mmio.reads") > r0) == (i == 0));
+		assert_int_equal(rd(&b, 0x10000), IOMMUSIM_DMA_OK);
+		fx_unmap(&b.f, b.dom, 0x10000, SZ_4K);
+		teardown(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +453,7 @@ int main(void)
 		cmocka_unit_test(t_caching_mode_flush_on_map),
 		cmocka_unit_test(t_caching_mode_negative_entry),
 		cmocka_unit_test(t_flush_all),
+		cmocka_unit_test(t_write_buffer_flush),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -377,6 +377,35 @@ static void t_parent_dirty_tracking(void **state)
 	assert_int_equal(n.f.live, 0);
 }
 
+/* With one descriptor per chunk, a whole-space invalidation still takes one descriptor. */
+static void t_chunks_whole_space(void **state)
+{
+	static const char *const kv[] = { "drv.vtd.psi=chunks", NULL };
+	struct nest n;
+	struct uapi_iommu_hwpt_vtd_s1_invalidate all = { .addr = 0, .npages = UINT64_MAX };
+	struct uapi_iommu_hwpt_vtd_s1_invalidate few = { .addr = GIOVA - 0x1000, .npages = 3 };
+	uint64_t q[4];
+	uint32_t done;
+	double p0;
+
+	(void)state;
+	setup(&n, kv, false);
+	p0 = fx_stat(&n.f, "vtd0.iq.desc.piotlb");
+	assert_int_equal(invalidate(&n, &all, 1, sizeof(all), 0, &done), 0);
+	assert_int_equal(fx_stat(&n.f, "vtd0.iq.desc.piotlb"), p0 + 1);
+	fx_desc_back(&n.f, 2, q);
+	assert_int_equal((q[0] >> 4) & 3, 2);
+	/* pages 0x7f0000000..0x7f0000002: the first is aligned to 2^28 pages, so the chunks
+	 * are the largest that fit, 2 pages (AM 1), then 1 page (AM 0) */
+	assert_int_equal(invalidate(&n, &few, 1, sizeof(few), 0, &done), 0);
+	assert_int_equal(fx_stat(&n.f, "vtd0.iq.desc.piotlb"), p0 + 3);
+	fx_desc_back(&n.f, 3, q);
+	assert_int_equal(q[1], (GIOVA - 0x1000) | 1);
+	fx_desc_back(&n.f, 2, q);
+	assert_int_equal(q[1], (GIOVA + 0x1000) | 0);
+	teardown(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +415,7 @@ int main(void)
 		cmocka_unit_test(t_invalidation_errors),
 		cmocka_unit_test(t_alloc_errors),
 		cmocka_unit_test(t_parent_dirty_tracking),
+		cmocka_unit_test(t_chunks_whole_space),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

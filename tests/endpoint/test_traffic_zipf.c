@@ -181,6 +181,41 @@ static void table_vs_libm(void **state)
 	free(ref);
 }
 
+/* Bit-exact tables: values from an independent re-implementation of the documented
+ * construction (docs/traffic.md, "Determinism") in another language with IEEE-754 doubles.
+ * A build that fuses multiplies and adds, or evaluates doubles in extended precision, fails
+ * here. The hash is h = h * 1000003 + thr[i] (mod 2^64) over the table. */
+static void table_bits(void **state)
+{
+	static const struct {
+		uint64_t n;
+		uint32_t ppm;
+		uint64_t t0, t1, t10th, tlast2, hash;
+	} cases[] = {
+		{ 4096, 990000, 973740119869083ull, 1463996628876617ull, 6600588871947039ull,
+		  9006940905782178ull, 0x95338b20644b2936ull },
+		{ 1000, 1500000, 3533418900996464ull, 4782671133830123ull, 8529176018574710ull,
+		  9007087518224445ull, 0x8621624f2d97a81cull },
+		{ 100, 10000000, 8998249819276845ull, 9007037172615982ull, 9007199254464617ull,
+		  9007199254740992ull, 0x123d7f8cca41c98eull },
+		{ 5000, 1, 1801453394635ull, 3602905540598ull, 902523435335841ull,
+		  9005397816689618ull, 0x133b1b352b3f4d74ull },
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		traffic_zipf_t z;
+		uint64_t n = cases[c].n, h = 0;
+		assert_int_equal(traffic_zipf_init(&z, n, cases[c].ppm), 0);
+		assert_int_equal(z.thr[0], cases[c].t0);
+		assert_int_equal(z.thr[1], cases[c].t1);
+		assert_int_equal(z.thr[n / 10], cases[c].t10th);
+		assert_int_equal(z.thr[n - 2], cases[c].tlast2);
+		for (uint64_t i = 0; i < n; i++)
+			h = h * 1000003u + z.thr[i];
+		assert_int_equal(h, cases[c].hash);
+		traffic_zipf_fini(&z);
+	}
+}
+
 /* The first index whose threshold exceeds u, by a plain bisection over the whole table. */
 static uint64_t ref_rank(const traffic_zipf_t *z, uint64_t u)
 {
@@ -249,6 +284,7 @@ int main(void)
 		cmocka_unit_test(table_uniform),
 		cmocka_unit_test(table_hand),
 		cmocka_unit_test(table_vs_libm),
+		cmocka_unit_test(table_bits),
 		cmocka_unit_test(guided_rank),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,12 +28,29 @@
  * Statistics (drv.<name>.*, name "vtd" unless given): qi.submits, qi.desc.<type> (cc, iotlb,
  * devtlb, wait, piotlb, pc, pdevtlb, pgrp_resp), qi.errors.iqe, qi.errors.ite,
  * qi.timeouts, histogram qi.wait (ps per synchronous submit), histogram unmap.inval (ps per
- * flushed unmap, see above), flush.strict,
- * flush.batched, flush.deferred (flush-queue flushes), flush.fq_full, flush.fq_timer,
- * flush.queued, flush.skipped (skip_flush), flush.psi, flush.dsi, flush.devtlb,
- * flush.cm_map, map.calls, map.bytes, map.pages_4k/2m/1g, unmap.calls, unmap.bytes,
- * unmap.superpage_whole, pt.tables, pt.tables_freed, pt.pte_writes, mmio.reads,
- * mmio.writes, cpu_ps, prq.requests, prq.bad, prq.responses, fault.records, dirty.cleared.
+ * flushed unmap, see above), flush.strict, flush.batched, flush.deferred (flush-queue
+ * flushes), flush.fq_full, flush.fq_timer, flush.queued, flush.skipped (skip_flush),
+ * flush.psi, flush.dsi, flush.devtlb, flush.cm_map, map.calls, map.bytes,
+ * map.pages_4k/2m/1g, unmap.calls, unmap.bytes, unmap.superpage_whole, pt.tables,
+ * pt.tables_freed, pt.pte_writes, mmio.reads, mmio.writes, cpu_ps, prq.requests, prq.bad,
+ * prq.responses, fault.records, dirty.cleared.
+ *
+ * Where it differs from intel-iommu, and why:
+ *  - the invalidation queue, the page request queue and each device's PASID directory are
+ *    one 4 KiB frame each (the frame allocator gives single frames): 128 descriptors,
+ *    128 page requests, PASIDs below 2^15 (hw_info reports max_pasid_log2 <= 15);
+ *  - a device-TLB time-out (FSTS.ITE) fails the flush with -ETIMEDOUT instead of retrying,
+ *    and every wait gives up after drv.vtd.qi.timeout_ns;
+ *  - mapping over a present leaf fails with -EEXIST (Linux warns and keeps the old entry);
+ *    unmapping from inside a large page removes it whole and reports the bytes from the
+ *    IOVA to its end (Linux reports the page size whatever the IOVA);
+ *  - a first-level page-selective flush wider than CAP.MAMV becomes PASID-selective (Linux
+ *    posts the wide address mask, which the hardware may refuse);
+ *  - PASID-based device-TLB invalidations use the specification's size encoding (Linux's
+ *    covers twice the range), and a Failure page response carries the PCIe code 0xF
+ *    (Linux passes the iommufd code 2);
+ *  - the flush queue belongs to the domain and its timer is seen at the next operation or
+ *    ops->advance, so it fires at that time rather than exactly at the deadline.
  */
 #ifndef IOMMUSIM_VTD_DRV_H
 #define IOMMUSIM_VTD_DRV_H

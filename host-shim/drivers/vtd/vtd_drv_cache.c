@@ -17,7 +17,8 @@
  *
  * The page-selective range is, as calculate_psi_aligned_address computes it, the smallest
  * naturally aligned power of two of pages covering the range (drv.vtd.psi=cover), or one
- * descriptor per naturally aligned chunk (chunks).
+ * descriptor per naturally aligned chunk of at most 2^MAMV pages (chunks; a range needing
+ * more than 64 chunks is covered as in cover mode).
  *
  * Policies: strict submits every descriptor on its own with its own wait (intel-iommu
  * before the qi_batch change); batched puts all descriptors of one flush in one submit
@@ -151,8 +152,7 @@ static uint64_t psi_cover(uint64_t start, uint64_t last, unsigned *mask)
 	return m >= VDRV_DEVTLB_ALL ? 0 : (pfn & ~((1ull << m) - 1)) << VTD_PAGE_SHIFT;
 }
 
-/* Calls fn for each page-selective unit of [start, last]: one covering unit, or the
- * naturally aligned chunks (each at most 2^max_order pages). */
+/* One flush of one tag: the tag, the hint, and the batch the descriptors go to. */
 struct unit_ctx {
 	struct vdrv_domain *dom;
 	const struct vdrv_tag *tag;
@@ -204,32 +204,55 @@ static void tag_flush_unit(struct unit_ctx *c, uint64_t addr, unsigned am)
 	vdrv_batch_add(v, c->b, d);
 }
 
+#define MAX_CHUNKS 64   /* past this many, chunks mode falls back to one covering unit */
+
+/* The naturally aligned chunk (at most 2^MAMV pages) starting at pfn within end_pfn. */
+static unsigned chunk_order(const struct vdrv_iommu *v, uint64_t pfn, uint64_t end_pfn)
+{
+	unsigned order = pfn ? (unsigned)__builtin_ctzll(pfn) : 63;
+	uint64_t left = end_pfn - pfn + 1;
+
+	if (order > mamv(v))
+		order = mamv(v);
+	while (order && (left == 0 || (1ull << order) > left))
+		order--;
+	return order;
+}
+
+/* Walks the chunks of [pfn, end_pfn]; emits them when c is non-NULL. Returns how many
+ * there are, counting no further than MAX_CHUNKS + 1. */
+static unsigned chunks(struct unit_ctx *c, const struct vdrv_iommu *v, uint64_t pfn,
+		       uint64_t end_pfn)
+{
+	unsigned n = 0;
+
+	for (;;) {
+		unsigned order = chunk_order(v, pfn, end_pfn);
+
+		if (c)
+			tag_flush_unit(c, pfn << VTD_PAGE_SHIFT, order);
+		if (++n > MAX_CHUNKS && !c)
+			return n;
+		if (end_pfn - pfn < (1ull << order))
+			return n;
+		pfn += 1ull << order;
+	}
+}
+
 static void tag_flush_range(struct unit_ctx *c, uint64_t start, uint64_t last)
 {
 	struct vdrv_iommu *v = c->dom->v;
 	uint64_t pfn = start >> VTD_PAGE_SHIFT, end_pfn = last >> VTD_PAGE_SHIFT;
 
-	if (v->cfg.psi_mode == VDRV_PSI_COVER || c->tag->type == VDRV_TAG_NEST_DEVTLB) {
-		unsigned am;
-		uint64_t addr = psi_cover(start, last, &am);
-
-		tag_flush_unit(c, addr, am);
+	if (v->cfg.psi_mode == VDRV_PSI_CHUNKS && c->tag->type != VDRV_TAG_NEST_DEVTLB &&
+	    chunks(NULL, v, pfn, end_pfn) <= MAX_CHUNKS) {
+		(void)chunks(c, v, pfn, end_pfn);
 		return;
 	}
-	/* chunks: each naturally aligned, at most 2^MAMV pages (one descriptor each) */
-	for (;;) {
-		unsigned order = pfn ? (unsigned)__builtin_ctzll(pfn) : 63;
-		uint64_t left = end_pfn - pfn + 1;
+	unsigned am;
+	uint64_t addr = psi_cover(start, last, &am);
 
-		if (order > mamv(v))
-			order = mamv(v);
-		while (order && (1ull << order) > left)
-			order--;
-		tag_flush_unit(c, pfn << VTD_PAGE_SHIFT, order);
-		if (end_pfn - pfn < (1ull << order))
-			break;
-		pfn += 1ull << order;
-	}
+	tag_flush_unit(c, addr, am);
 }
 
 void vdrv_flush_range(struct vdrv_domain *dom, uint64_t start, uint64_t last, bool ih,

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The list of every component whose parameters the library knows, for `iommusim params` and
- * for parameter sets that accept any key. Adding a model means adding its component here.
+ * The list of every component whose parameters the library knows (models and host-side
+ * drivers), for `iommusim params` and for parameter sets that accept any key. It lives at the
+ * top of the library because it names components of every room. Adding a model or a driver
+ * means adding its component here.
  */
 #include <stddef.h>
 
@@ -9,11 +11,13 @@
 #include "iommusim/param.h"
 #include "iommusim/vtd.h"
 #include "models/core/mem_component.h"
+#include "host-shim/drivers/vtd/vtd_drv.h"
 
 static const iommusim_component_t *const registry[] = {
 	&iommusim_mem_component,
 	&iommusim_endpoint_component,
 	&iommusim_vtd_component,
+	&vtd_drv_component,
 };
 
 const iommusim_component_t *const *iommusim_components(size_t *n)
