@@ -183,8 +183,10 @@ int replay_fd_in(replay_t *r, const stream_line_t *l, const stream_value_t *v, i
 		 iommusim_error_t *err);
 /* A simulated fd the kernel just created: the stream fd that stands for it. want is the
  * line's result value for it (a number or $name), or NULL: a number maps to itself in
- * the stream, a bound $name to its value, an unbound $name or NULL to a free number (the
- * simulated one when free). -EEXIST when the stream fd is still open. */
+ * the stream, a bound $name to its value, an unbound $name to a free number (the
+ * simulated one when free) which it binds, NULL to a free number from 1000000 up (so that
+ * it never takes the place of a number a later line records). -EEXIST when the stream fd
+ * is still open. */
 int replay_fd_new(replay_t *r, const stream_line_t *l, const stream_value_t *want, int simfd,
 		  int64_t *streamfd, iommusim_error_t *err);
 /* The stream fd was closed. */

@@ -265,8 +265,6 @@ static int run(int argc, char **argv)
 	for (size_t i = 0; ps && i < nparams; i++) {
 		iommusim_error_t err;
 		int prc = iommusim_params_set_kv(ps, params[i], &err);
-		if (prc == -ENOENT && strncmp(params[i], "drv.", 4) == 0)
-			continue;   /* driver parameters are added per architecture */
 		if (prc) {
 			iommusim_params_destroy(ps);
 			rc = cli_error("replay", CLI_EXIT_INPUT, "%s", err.msg);
