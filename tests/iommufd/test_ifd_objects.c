@@ -71,7 +71,7 @@ static void attach_maps_existing_and_new_areas(void **state)
 {
 	fx_t f;
 	uint32_t ioas, pt;
-	uint64_t pa;
+	uint64_t pa = 0;
 	(void)state;
 	fx_init(&f, 1, false, 0);
 	assert_int_equal(fx_ioas(&f, &ioas), 0);

@@ -86,7 +86,7 @@ static void same_user_va_twice_shares_frames(void **state)
 {
 	fx_t f;
 	uint32_t ioas;
-	uint64_t pa1, pa2;
+	uint64_t pa1 = 0, pa2 = 0;
 	(void)state;
 	fx_init(&f, 1, false, 0);
 	assert_int_equal(fx_ioas(&f, &ioas), 0);
@@ -146,7 +146,7 @@ static void map_file_pins_memfd_pages(void **state)
 	fx_t f;
 	uint32_t ioas;
 	int mfd;
-	uint64_t pa;
+	uint64_t pa = 0;
 	(void)state;
 	fx_init(&f, 1, false, 0);
 	assert_int_equal(ifd_memfd_create(f.sys, 0x10000, &mfd, &f.err), 0);
