@@ -23,6 +23,7 @@ static const iommusim_param_def_t iq_param_defs[] = { VTD_IQ_PARAM_DEFS };
 
 static void iq_step(void *ctx, iommusim_time_t now);
 static void wait_check(struct vtd *v, iommusim_time_t now);
+static void status_flush(struct vtd *v);
 
 /* ---- parameters and statistics ------------------------------------------------------- */
 
@@ -217,6 +218,7 @@ static void iq_stop(struct vtd *v)
 	iq_cancel(v, &q->wait_ev);
 	q->wait_n = q->wait_head = 0;
 	q->wait_writing = false;
+	q->status_pending = false;   /* callers that must keep it flush first */
 	q->buf_n = q->buf_i = 0;
 	q->cur_valid = false;
 	q->fetch_err = false;
@@ -242,6 +244,7 @@ void vtd_iq_reset(struct vtd *v, iommusim_time_t t)
 	struct vtd_iq *q = &v->iq;
 
 	(void)t;
+	status_flush(v);
 	iq_stop(v);
 	iq_regs_reset(q);
 	q->free_at = 0;
@@ -568,7 +571,50 @@ static void iq_kick(struct vtd *v, iommusim_time_t t)
 
 static void wait_finish(void *ctx, iommusim_time_t now);
 
-/* The head wait writes its status (if SW) now; it completes when the write has. */
+/* When a 4-byte write issued at t completes on the built-in port's fixed latency model
+ * (include/iommusim/mem.h: write latency plus len / bytes_per_ns, rounded up to a ps). False
+ * when the port has a latency callback: its backend decides when data is visible. */
+static bool status_land_time(const struct vtd *v, iommusim_time_t t, iommusim_time_t *land)
+{
+	const iommusim_mem_port_t *p = v->env.mem;
+	iommusim_time_t lat;
+
+	if (p->latency_fn)
+		return false;
+	lat = p->write_latency;
+	if (p->bytes_per_ns)
+		lat = iommusim_time_add(lat, (4 * IOMMUSIM_PS_PER_NS + p->bytes_per_ns - 1) /
+					     p->bytes_per_ns);
+	*land = iommusim_time_add(t, lat);
+	return true;
+}
+
+/* Makes the pending status write (issued at status_issued) through the port. An issued
+ * write is never taken back: a reset or disable makes it at once. */
+static void status_flush(struct vtd *v)
+{
+	struct vtd_iq *q = &v->iq;
+
+	if (!q->status_pending)
+		return;
+	q->status_pending = false;
+	if (iommusim_port_write32(v->env.mem, q->status_pa, q->status_data, q->status_issued,
+				  NULL))
+		(*q->st.status_write_errors)++;
+}
+
+/* The head wait's status write has landed: the data is in memory now, then completion. */
+static void wait_land(void *ctx, iommusim_time_t now)
+{
+	struct vtd *v = ctx;
+
+	v->iq.wait_ev = 0;
+	status_flush(v);
+	wait_finish(v, now);
+}
+
+/* The head wait writes its status (if SW) now; it completes when the write has landed
+ * (6.5.2.8: the interrupt, if any, follows the status write). */
 static void wait_fire(void *ctx, iommusim_time_t now)
 {
 	struct vtd *v = ctx;
@@ -578,12 +624,27 @@ static void wait_fire(void *ctx, iommusim_time_t now)
 
 	q->wait_ev = 0;
 	if (w->qw0 & VTD_QI_WAIT_SW) {
+		uint64_t pa = w->qw1 & VTD_QI_WAIT_SADDR_MASK;
 		uint32_t data = (uint32_t)(w->qw0 >> VTD_QI_WAIT_SDATA_SHIFT);
+		iommusim_time_t land;
 
 		(*q->st.status_writes)++;
-		if (iommusim_port_write32(v->env.mem, w->qw1 & VTD_QI_WAIT_SADDR_MASK, data, now,
-					  &done))
+		if (status_land_time(v, now, &land) && land > now) {
+			q->status_pending = true;
+			q->status_pa = pa;
+			q->status_data = data;
+			q->status_issued = now;
+			q->wait_writing = true;
+			q->wait_done = land;
+			q->wait_ev = iommusim_sched_at(v->env.sched, land, wait_land, v);
+			if (q->wait_ev)
+				return;
+			/* no event: the write is made now */
+			q->wait_writing = false;
+			status_flush(v);
+		} else if (iommusim_port_write32(v->env.mem, pa, data, now, &done)) {
 			(*q->st.status_write_errors)++;
+		}
 	}
 	if (done > now) {
 		q->wait_writing = true;
@@ -678,6 +739,7 @@ void vtd_iq_set_enabled(struct vtd *v, bool on, iommusim_time_t t)
 
 	if (on == q->enabled)
 		return;
+	status_flush(v);
 	iq_stop(v);
 	q->iqh = 0;   /* IQH is 0 while queued invalidation is disabled (11.4.9.1) */
 	q->enabled = on;

@@ -16,7 +16,10 @@
  * is busy until the descriptor's cost has passed. A wait descriptor completes when every
  * earlier device-TLB invalidation has completed (and, with PD, every page request received
  * so far is in the page request queue); its status write goes through the memory port and
- * its interrupt follows the write.
+ * its interrupt follows the write. The status data lands in memory when the port says the
+ * write completes (issue + mem.write_latency_ns with the built-in port), so software polling
+ * the word sees it no earlier; with a port latency callback the backend decides and the write
+ * is made at issue.
  */
 #ifndef VTD_IQ_H
 #define VTD_IQ_H
@@ -176,6 +179,11 @@ struct vtd_iq {
 	iommusim_event_id_t wait_ev;   /* the head's completion step */
 	bool wait_writing;             /* head: status write issued, finish at wait_done */
 	iommusim_time_t wait_done;
+	/* the head's status write, issued and not landed yet (made at wait_done) */
+	bool status_pending;
+	uint64_t status_pa;
+	uint32_t status_data;
+	iommusim_time_t status_issued;
 };
 
 /* Lifetime: called from the model's create/destroy/reset. ps may be NULL (defaults). */

@@ -398,9 +398,15 @@ static void test_waits_complete_in_order(void **state)
 	d_wait(d[3], false, true, false, false, 2, STATUS_B);
 	h_submit(&h, d, 4);
 	/* The second wait has nothing of its own to wait for, but completes after the
-	 * first: that one writes at 2126 (done 2176), the second writes at 2176. */
-	h_run_to(&h, 2150 * NS);
+	 * first: that one writes at 2126 and its data lands when the write completes
+	 * (2126 + MEM_WR = 2176); the second writes at 2176 and lands at 2226. Software
+	 * polling the words sees neither before it lands. */
+	h_run_to(&h, 2126 * NS + MEM_WR - 1);
+	assert_int_equal(rd32(&h, STATUS_A), 0);
+	h_run_to(&h, 2126 * NS + MEM_WR);
 	assert_int_equal(rd32(&h, STATUS_A), 1);
+	assert_int_equal(rd32(&h, STATUS_B), 0);
+	h_run_to(&h, 2126 * NS + 2 * MEM_WR - 1);
 	assert_int_equal(rd32(&h, STATUS_B), 0);
 	h_run(&h);
 	assert_int_equal(rd32(&h, STATUS_B), 2);
@@ -533,6 +539,30 @@ static void test_disable_drops_outstanding(void **state)
 	h_fini(&h);
 }
 
+/* A status write already issued when software disables the queue is not taken back: its
+ * data is in memory at once, and nothing stays scheduled. Timeline of a lone wait: fetch
+ * 4 + MEM_RD (104), decode 2 + wait 10 (116), the write lands at 116 + MEM_WR (166). */
+static void test_disable_keeps_issued_status_write(void **state)
+{
+	struct h h;
+	uint64_t d[1][4];
+
+	(void)state;
+	h_init(&h, 0, DT_ECAP, NULL);
+	h_qi_on(&h, 0, false);
+	d_wait(d[0], false, true, false, false, 9, STATUS_A);
+	h_submit(&h, d, 1);
+	h_run_to(&h, 140 * NS);
+	assert_int_equal(rd32(&h, STATUS_A), 0);   /* issued at 116, lands at 166 */
+	vtd_iq_set_enabled(&h.v, false, 140 * NS);
+	assert_int_equal(rd32(&h, STATUS_A), 9);
+	assert_false(vtd_iq_busy(&h.v));
+	assert_int_equal(iommusim_sched_pending(h.sched), 0);
+	assert_int_equal(h_counter(&h, "iq.wait.status_writes"), 1);
+	assert_int_equal(h_counter(&h, "iq.wait.status_write_errors"), 0);
+	h_fini(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_wait_status_write_error),
 		cmocka_unit_test(test_wait_page_request_drain),
 		cmocka_unit_test(test_disable_drops_outstanding),
+		cmocka_unit_test(test_disable_keeps_issued_status_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,14 +11,18 @@
  * Time. The driver's own work costs simulated CPU time (parameters drv.vtd.cost.*): each
  * operation starts at the scheduler's current time, adds the cost of every PTE write, MMIO
  * access and descriptor it builds, issues its MMIO accesses at that running time and, at the
- * end, runs the scheduler up to it. A synchronous invalidation runs the scheduler until the
- * wait descriptor's status write is seen at a poll step (drv.vtd.qi.poll_ns) or the time-out
- * (drv.vtd.qi.timeout_ns) passes. Histogram drv.<name>.qi.wait holds each submit's time
- * from its tail write to the observed completion; drv.<name>.unmap.inval each flushed
- * unmap's invalidation time as the driver sees it, from building its first descriptor to the
- * completion of its last wait (so a strict flush's second submit and the CPU work between
- * submits count). Operations must not be called from inside a scheduler event (they run
- * the scheduler; a wait there fails with -EBUSY).
+ * end, runs the scheduler up to it. An MMIO write takes effect when its cost has passed
+ * (uncached stores stay in order). A synchronous invalidation runs the scheduler until the
+ * wait descriptor's status write is seen by the polling loop (one look at the status word
+ * per drv.vtd.cost.mmio_read_ns + drv.vtd.qi.poll_ns: qi_submit_sync reads FSTS in every
+ * iteration) or the time-out (drv.vtd.qi.timeout_ns) passes. Histogram drv.<name>.qi.wait
+ * holds each submit's time from its tail write to the observed completion; qi.sync_cycles
+ * each submit's time from entry to return in CPU cycles at drv.vtd.cpu_mhz (what get_cycles()
+ * around qi_submit_sync measures); drv.<name>.unmap.inval each flushed unmap's invalidation
+ * time as the driver sees it, from building its first descriptor to the completion of its
+ * last wait (so a strict flush's second submit and the CPU work between submits count), and
+ * unmap.inval_cycles the same in CPU cycles. Operations must not be called from inside a
+ * scheduler event (they run the scheduler; a wait there fails with -EBUSY).
  *
  * Interrupt handlers. The fault-event and page-request handlers run from ops->advance and
  * vtd_drv_poll(): fault records become entries of the fault log (vtd_drv_fault_log), page
@@ -27,8 +31,9 @@
  *
  * Statistics (drv.<name>.*, name "vtd" unless given): qi.submits, qi.desc.<type> (cc, iotlb,
  * devtlb, wait, piotlb, pc, pdevtlb, pgrp_resp), qi.errors.iqe, qi.errors.ite,
- * qi.timeouts, histogram qi.wait (ps per synchronous submit), histogram unmap.inval (ps per
- * flushed unmap, see above), flush.strict, flush.batched, flush.deferred (flush-queue
+ * qi.timeouts, histogram qi.wait (ps per synchronous submit), histogram qi.sync_cycles,
+ * histogram unmap.inval (ps per flushed unmap, see above), histogram unmap.inval_cycles,
+ * flush.strict, flush.batched, flush.deferred (flush-queue
  * flushes), flush.fq_full, flush.fq_timer, flush.queued, flush.skipped (skip_flush),
  * flush.psi, flush.dsi, flush.devtlb, flush.cm_map, map.calls, map.bytes,
  * map.pages_4k/2m/1g, unmap.calls, unmap.bytes, unmap.superpage_whole, pt.tables,

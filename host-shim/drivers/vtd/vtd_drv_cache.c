@@ -403,6 +403,7 @@ void vdrv_unmap_sync(struct vdrv_domain *dom, drv_gather_t *g)
 	(void)vdrv_batch_finish(v, &b);
 	/* as the driver sees it: from building the first descriptor to the last completion */
 	iommusim_hist_add(v->st.unmap_inval, v->t - start);
+	iommusim_hist_add(v->st.unmap_inval_cycles, vdrv_cycles(v, v->t - start));
 	(*(pol == VDRV_FLUSH_BATCHED ? v->st.flush_batched : v->st.flush_strict))++;
 	vdrv_freelist_release(v, &dom->fl);
 }

@@ -30,6 +30,16 @@ void vdrv_cpu(struct vdrv_iommu *v, iommusim_time_t cost)
 	*v->st.cpu_ps += cost;
 }
 
+uint64_t vdrv_cycles(const struct vdrv_iommu *v, iommusim_time_t span)
+{
+	/* ps * MHz / 10^6; spans of up to ~50 days at 100 GHz stay in 64 bits */
+	const uint64_t ps_per_us = 1000000;
+
+	if (span > UINT64_MAX / v->cfg.cpu_mhz)
+		return UINT64_MAX;
+	return (span * v->cfg.cpu_mhz + ps_per_us / 2) / ps_per_us;
+}
+
 int vdrv_sync(struct vdrv_iommu *v)
 {
 	iommusim_time_t now = iommusim_sched_now(v->sched);
@@ -77,13 +87,17 @@ static int vdrv_rd(struct vdrv_iommu *v, uint64_t off, unsigned size, uint64_t *
 	return rc;
 }
 
+/* An uncached store: x86 keeps UC accesses in order, so the core does not go on to its next
+ * register access until the write has reached the register. The write therefore takes
+ * effect when its CPU cost (cost.mmio_write_ns) has passed. */
 static int vdrv_wr(struct vdrv_iommu *v, uint64_t off, unsigned size, uint64_t val)
 {
 	int rc;
 
 	(void)vdrv_sync(v);
-	rc = v->hw->ops->mmio_write(v->hw->impl, off, size, val, v->t);
 	vdrv_cpu(v, v->cfg.cost_mmio_w);
+	(void)vdrv_sync(v);
+	rc = v->hw->ops->mmio_write(v->hw->impl, off, size, val, v->t);
 	(*v->st.mmio_writes)++;
 	return rc;
 }

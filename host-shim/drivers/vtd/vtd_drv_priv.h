@@ -56,6 +56,7 @@ struct vdrv_cfg {
 	bool superpage;
 	iommusim_time_t poll_step, qi_timeout;
 	iommusim_time_t cost_pte, cost_mmio_w, cost_mmio_r, cost_desc, cost_op;
+	uint64_t cpu_mhz;            /* for the statistics kept in CPU cycles */
 };
 
 /* Reads "drv.vtd.*" from ps (NULL: defaults). */
@@ -68,7 +69,7 @@ void vdrv_cfg_default(struct vdrv_cfg *c);
 
 struct vdrv_stats {
 	uint64_t *qi_submits, *qi_desc[VDRV_NDESC_TYPES], *qi_iqe, *qi_ite, *qi_timeouts;
-	iommusim_hist_t *qi_wait, *unmap_inval;
+	iommusim_hist_t *qi_wait, *unmap_inval, *qi_sync_cycles, *unmap_inval_cycles;
 	uint64_t *flush_strict, *flush_batched, *flush_deferred, *fq_full, *fq_timer, *fq_queued;
 	uint64_t *flush_skipped, *flush_psi, *flush_dsi, *flush_devtlb, *flush_cm_map;
 	uint64_t *map_calls, *map_bytes, *map_4k, *map_2m, *map_1g;
@@ -327,14 +328,17 @@ void vdrv_begin(struct vdrv_iommu *v);
 void vdrv_end(struct vdrv_iommu *v);
 /* Adds CPU time. */
 void vdrv_cpu(struct vdrv_iommu *v, iommusim_time_t cost);
+/* A span of simulated time in CPU cycles at drv.vtd.cpu_mhz, rounded to the nearest. */
+uint64_t vdrv_cycles(const struct vdrv_iommu *v, iommusim_time_t span);
 /* Runs the scheduler to the cursor (0, or -EBUSY from inside an event). */
 int vdrv_sync(struct vdrv_iommu *v);
 int vdrv_rd32(struct vdrv_iommu *v, uint64_t off, uint32_t *val);
 int vdrv_rd64(struct vdrv_iommu *v, uint64_t off, uint64_t *val);
 int vdrv_wr32(struct vdrv_iommu *v, uint64_t off, uint32_t val);
 int vdrv_wr64(struct vdrv_iommu *v, uint64_t off, uint64_t val);
-/* Polls a 32- or 64-bit register every poll step until (val & mask) == want or the time-out;
- * -ETIMEDOUT with a message naming what. */
+/* Polls a 32- or 64-bit register until (val & mask) == want or the time-out, as
+ * IOMMU_WAIT_OP does: each iteration is one register read (cost.mmio_read_ns) and one
+ * cpu_relax (qi.poll_ns); -ETIMEDOUT with a message naming what. */
 int vdrv_wait_reg(struct vdrv_iommu *v, uint64_t off, unsigned size, uint64_t mask,
 		 uint64_t want, const char *what, uint64_t *last, iommusim_error_t *err);
 /* GCMD: sets (or clears) a persistent command and waits for its status bit; a one-shot

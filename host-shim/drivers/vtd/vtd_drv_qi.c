@@ -8,8 +8,13 @@
  * A synchronous submit writes its descriptors and an invalidation wait descriptor (SW = 1,
  * status data unique to the submit, status address = the slot's word in a status frame) into
  * the queue, writes IQT, and then polls the status word in memory while running the
- * scheduler, one poll step at a time (jumping over stretches in which nothing is scheduled,
- * which cannot change the word). While it waits it checks FSTS as qi_check_fault does: on
+ * scheduler. One polling iteration is qi_submit_sync's: look at the status word (a cached
+ * read, free), read FSTS (qi_check_fault: an uncached register read, cost.mmio_read_ns),
+ * cpu_relax with the lock dropped and retaken (qi.poll_ns); so the word is looked at every
+ * cost.mmio_read_ns + qi.poll_ns after the tail write, and a completion is seen at the first
+ * look after the status data has landed. The loop jumps over stretches in which nothing is
+ * scheduled (they cannot change the word), counting their register reads. While it waits
+ * it checks FSTS as qi_check_fault does: on
  * IQE it overwrites the bad descriptor with the wait descriptor, clears IQE and fails with
  * -EINVAL; on ITE it clears ITE and fails with -ETIMEDOUT (Linux retries while the device is
  * present; a device that never answers would hang it); ICE is cleared. A wait that is not
@@ -269,7 +274,7 @@ int vdrv_qi_submit_sync(struct vdrv_iommu *v, uint64_t (*d)[4], unsigned n, unsi
 	unsigned first = v->qi_tail, wait_index;
 	uint64_t wait[4], status_pa;
 	uint32_t seq;
-	iommusim_time_t post, deadline;
+	iommusim_time_t entry = v->t, post, deadline, period;
 	int rc;
 
 	if (inval)
@@ -315,14 +320,16 @@ int vdrv_qi_submit_sync(struct vdrv_iommu *v, uint64_t (*d)[4], unsigned n, unsi
 		return iommusim_error_set(err, -EIO, "vtd driver %s: IQT write refused", v->name);
 	post = v->t;
 	deadline = iommusim_time_add(post, v->cfg.qi_timeout);
+	period = v->cfg.cost_mmio_r + v->cfg.poll_step;   /* poll_step >= 1 ps */
 
 	for (;;) {
 		uint32_t status = 0, fsts;
-		iommusim_time_t next, target, k;
+		iommusim_time_t next, target, k, at = v->t;
 
 		(void)iommusim_mem_read32(v->mem, status_pa, &status);
 		if (status == seq)
 			break;
+		/* qi_check_fault's FSTS read; its time is charged with the iteration below */
 		fsts = (uint32_t)peek(v, VTD_REG_FSTS, 4);
 		rc = qi_fault(v, fsts, first, n, wait_index, wait, err);
 		if (rc)
@@ -343,22 +350,25 @@ int vdrv_qi_submit_sync(struct vdrv_iommu *v, uint64_t (*d)[4], unsigned n, unsi
 				(unsigned long long)((iqh & VTD_QI_IQHT_MASK) >> v->qi_shift),
 				v->qi_tail, fsts, n, n ? desc_type(d[0]) : VTD_QI_TYPE_WAIT);
 		}
-		/* the first poll point at or after the next event */
+		/* the first look at the word at or after the next event */
 		if (next <= v->t)
 			next = v->t + 1;
-		k = (next - post + v->cfg.poll_step - 1) / v->cfg.poll_step;
-		target = iommusim_time_add(post, k * v->cfg.poll_step);
+		k = (next - post + period - 1) / period;
+		target = iommusim_time_add(post, k * period);
 		if (target > deadline)
 			target = deadline;
 		if (iommusim_sched_run_until(v->sched, target) < 0)
 			return iommusim_error_set(err, -EBUSY,
 				"vtd driver %s: cannot wait for an invalidation from inside a "
 				"scheduler event", v->name);
+		/* one FSTS read per iteration from this look to the next */
+		*v->st.mmio_reads += (target - at + period - 1) / period;
 		vdrv_cpu(v, target - v->t);
 	}
 	if (inval)
 		*inval = v->t - post;
 	iommusim_hist_add(v->st.qi_wait, v->t - post);
+	iommusim_hist_add(v->st.qi_sync_cycles, vdrv_cycles(v, v->t - entry));
 	return 0;
 }
 

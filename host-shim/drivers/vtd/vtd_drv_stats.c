@@ -95,7 +95,17 @@ int vdrv_stats_init(struct vdrv_iommu *v, iommusim_stats_t *st, const char *name
 						"invalidation time of one flushed unmap as the driver "
 						"sees it: from building its first descriptor to the "
 						"completion of its last wait");
-	if (!v->st.qi_wait || !v->st.unmap_inval)
+	snprintf(full, sizeof(full), "drv.%s.qi.sync_cycles", name);
+	v->st.qi_sync_cycles = iommusim_stats_hist(st, full, "cycles",
+						   "one synchronous submit (qi_submit_sync) from "
+						   "entry to return, in CPU cycles at "
+						   "drv.vtd.cpu_mhz");
+	snprintf(full, sizeof(full), "drv.%s.unmap.inval_cycles", name);
+	v->st.unmap_inval_cycles = iommusim_stats_hist(st, full, "cycles",
+						       "unmap.inval in CPU cycles at "
+						       "drv.vtd.cpu_mhz");
+	if (!v->st.qi_wait || !v->st.unmap_inval || !v->st.qi_sync_cycles ||
+	    !v->st.unmap_inval_cycles)
 		return iommusim_error_set(err, -ENOMEM, "vtd driver: cannot register histograms");
 	return 0;
 }
