@@ -19,7 +19,7 @@ build: setup $(BUILD)/release/Makefile
 	@cmake --build $(BUILD)/release -j $(JOBS)
 
 run: build
-	@$(BUILD)/release/iommusim demo
+	@$(BUILD)/release/iommusim run scenarios/demo/
 
 $(BUILD)/test/Makefile:
 	@cmake -S . -B $(BUILD)/test -DCMAKE_BUILD_TYPE=Debug -DIOMMUSIM_SANITIZE=ON >/dev/null

@@ -20,6 +20,11 @@ static const replay_verb_t *const builtin_groups[] = {
 	replay_verbs_ioctl,
 	replay_verbs_dma,
 	replay_verbs_mem,
+	replay_verbs_xlate,
+	replay_verbs_traffic,
+	replay_verbs_hw,
+	replay_verbs_time,
+	replay_verbs_expect,
 };
 #define NGROUPS (sizeof(builtin_groups) / sizeof(builtin_groups[0]))
 
@@ -38,6 +43,7 @@ replay_t *replay_create(const replay_opts_t *opts, iommusim_error_t *err)
 		r->opts = *opts;
 	if (!r->opts.max_kept)
 		r->opts.max_kept = DEFAULT_MAX_KEPT;
+	stream_line_init(&r->sysline);
 	r->vars = stream_vars_create();
 	if (!r->vars)
 		goto nomem;
@@ -53,7 +59,9 @@ void replay_destroy(replay_t *r)
 	if (!r)
 		return;
 	replay_host_free(r);
+	stream_line_free(&r->sysline);
 	stream_vars_destroy(r->vars);
+	free(r->opfix);
 	free(r->fds);
 	free(r->mm);
 	free(r->tables);
@@ -342,7 +350,8 @@ int replay_check_doc(const stream_doc_t *doc, iommusim_error_t *err)
 				return stream_line_error(l, 1, err, -EINVAL,
 							 "a stream has one 'system' line");
 			system_seen = true;
-		} else if (v && (v->flags & REPLAY_VERB_SYSTEM) && !system_seen) {
+		} else if (v && (v->flags & (REPLAY_VERB_SYSTEM | REPLAY_VERB_SHIM)) &&
+			   !system_seen) {
 			return stream_line_error(l, 1, err, -EINVAL,
 						 "'%s' needs the system: begin the stream with a "
 						 "'system arch=vtd' line", l->verb);
@@ -365,7 +374,7 @@ static int stop(replay_t *r, int rc, const iommusim_error_t *e, iommusim_error_t
 	return rc;
 }
 
-int replay_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
+static int run_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 {
 	iommusim_error_t e;
 	const replay_verb_t *v;
@@ -373,13 +382,6 @@ int replay_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 	int rc;
 
 	iommusim_error_clear(&e);
-	if (r->stopped) {
-		if (err)
-			*err = r->stop_err;
-		return r->stop_err.code ? r->stop_err.code : -EINVAL;
-	}
-	if (l->kind != STREAM_LINE_COMMAND)
-		return 0;
 	r->sum.stop_line = l->lineno;
 	rc = stream_vars_expect_line(r->vars, l);
 	if (rc) {
@@ -390,10 +392,17 @@ int replay_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 	rc = v ? check_shape(v, skip, l, &e) : unknown_verb(r, l, &e);
 	if (rc)
 		return stop(r, rc, &e, err);
-	if ((v->flags & REPLAY_VERB_SYSTEM) && !r->sys) {
+	if ((v->flags & (REPLAY_VERB_SYSTEM | REPLAY_VERB_SHIM)) && !r->sys) {
 		rc = stream_line_error(l, 1, &e, -EINVAL,
 				       "'%s' needs the system: begin the stream with a 'system "
 				       "arch=vtd' line", l->verb);
+		return stop(r, rc, &e, err);
+	}
+	if ((v->flags & REPLAY_VERB_SHIM) && !r->ifd) {
+		rc = stream_line_error(l, 1, &e, -EINVAL,
+				       "'%s' needs the host's process and drivers, and this system "
+				       "has none (driver=none): use the hardware-level lines "
+				       "(mmio, hwdma, mem ... pa=) or drop driver=none", l->verb);
 		return stop(r, rc, &e, err);
 	}
 	if (r->sys)
@@ -403,6 +412,55 @@ int replay_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 		return stop(r, rc, &e, err);
 	r->sum.lines++;
 	return 0;
+}
+
+/* A line whose operator the reader saw quoted (replay_optext.c) with the columns it has in
+ * the stream as written: everything after the operator moves back by the two quotes. */
+static int unshift(const stream_line_t *l, unsigned shift, stream_line_t *out)
+{
+	stream_line_init(out);
+	if (stream_line_copy(out, l))
+		return -ENOMEM;
+	unsigned op_col = out->npos > 2 ? out->pos[2].col : 0;
+	for (size_t i = 0; i < out->npos; i++)
+		if (out->pos[i].col > op_col && i > 2)
+			out->pos[i].col -= shift;
+	for (size_t i = 0; i < out->nargs; i++) {
+		out->args[i].col -= out->args[i].col > shift ? shift : 0;
+		out->args[i].v.col -= out->args[i].v.col > shift ? shift : 0;
+	}
+	for (size_t i = 0; i < out->nres; i++) {
+		out->res[i].col -= out->res[i].col > shift ? shift : 0;
+		out->res[i].v.col -= out->res[i].v.col > shift ? shift : 0;
+	}
+	return 0;
+}
+
+int replay_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
+{
+	unsigned shift;
+	int rc;
+
+	if (r->stopped) {
+		if (err)
+			*err = r->stop_err;
+		return r->stop_err.code ? r->stop_err.code : -EINVAL;
+	}
+	if (l->kind != STREAM_LINE_COMMAND)
+		return 0;
+	shift = r->nopfix ? replay_optext_shift(r, l) : 0;
+	if (!shift)
+		return run_line(r, l, err);
+	stream_line_t fixed;
+	if (unshift(l, shift, &fixed)) {
+		iommusim_error_t e;
+		stream_line_free(&fixed);
+		rc = stream_line_error(l, 0, &e, -ENOMEM, "out of memory");
+		return stop(r, rc, &e, err);
+	}
+	rc = run_line(r, &fixed, err);
+	stream_line_free(&fixed);
+	return rc;
 }
 
 int replay_finish(replay_t *r, iommusim_error_t *err)
@@ -453,22 +511,8 @@ int replay_run_reader(replay_t *r, stream_reader_t *rd, iommusim_error_t *err)
 	return replay_finish(r, err);
 }
 
-int replay_run_file(replay_t *r, const char *path, iommusim_error_t *err)
-{
-	stream_reader_t *rd;
-	int rc = stream_reader_open(&rd, path, 0, err);
-
-	if (rc) {
-		stop(r, rc, err, NULL);
-		return rc;
-	}
-	rc = replay_run_reader(r, rd, err);
-	stream_reader_close(rd);
-	return rc;
-}
-
-int replay_run_memory(replay_t *r, const char *text, size_t len, const char *name,
-		      iommusim_error_t *err)
+static int run_text(replay_t *r, const char *text, size_t len, const char *name,
+		    iommusim_error_t *err)
 {
 	stream_reader_t *rd = stream_reader_from_memory(text, len, name, 0);
 	int rc;
@@ -481,6 +525,51 @@ int replay_run_memory(replay_t *r, const char *text, size_t len, const char *nam
 	rc = replay_run_reader(r, rd, err);
 	stream_reader_close(rd);
 	return rc;
+}
+
+int replay_run_file(replay_t *r, const char *path, iommusim_error_t *err)
+{
+	stream_reader_t *rd;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = replay_optext_file(r, path, &text, &len, err);
+
+	if (rc) {
+		stop(r, rc, err, NULL);
+		return rc;
+	}
+	if (text) {
+		rc = run_text(r, text, len, path, err);
+		free(text);
+		return rc;
+	}
+	rc = stream_reader_open(&rd, path, 0, err);
+	if (rc) {
+		stop(r, rc, err, NULL);
+		return rc;
+	}
+	rc = replay_run_reader(r, rd, err);
+	stream_reader_close(rd);
+	return rc;
+}
+
+int replay_run_memory(replay_t *r, const char *text, size_t len, const char *name,
+		      iommusim_error_t *err)
+{
+	char *fixed = NULL;
+	size_t flen = 0;
+	int rc = replay_optext_memory(r, text, len, name, &fixed, &flen, err);
+
+	if (rc) {
+		stop(r, rc, err, NULL);
+		return rc;
+	}
+	if (fixed) {
+		rc = run_text(r, fixed, flen, name, err);
+		free(fixed);
+		return rc;
+	}
+	return run_text(r, text, len, name, err);
 }
 
 /* ---- accessors -------------------------------------------------------------------------------- */
@@ -538,22 +627,21 @@ iommusim_endpoint_t *replay_dev_endpoint(replay_dev_t *d)
 	return d->ep;
 }
 
-int replay_dev_lookup(replay_t *r, const stream_line_t *l, size_t idx, replay_dev_t **out,
-		      iommusim_error_t *err)
+unsigned replay_dev_iommu(const replay_dev_t *d)
 {
-	const char *name;
+	return d->iommu;
+}
+
+static int dev_find(replay_t *r, const stream_line_t *l, const char *name, unsigned col,
+		    replay_dev_t **out, iommusim_error_t *err)
+{
 	pci_bdf_t bdf;
 	iommusim_error_t e;
-	int rc;
 
-	rc = stream_line_pos_text(l, idx, "device address", &name, err);
-	if (rc)
-		return rc;
-	unsigned col = l->pos[idx].col;
 	if (pci_bdf_parse(name, &bdf, &e))
 		return stream_line_error(l, col, err, -EINVAL, "%s", e.msg);
 	for (size_t i = 0; i < r->ndevs; i++) {
-		if (pci_bdf_equal(&r->devs[i]->pdev->bdf, &bdf)) {
+		if (pci_bdf_equal(&r->devs[i]->bdf, &bdf)) {
 			*out = r->devs[i];
 			return 0;
 		}
@@ -562,7 +650,7 @@ int replay_dev_lookup(replay_t *r, const stream_line_t *l, size_t idx, replay_de
 	size_t pos = 0;
 	for (size_t i = 0; i < r->ndevs && pos < sizeof(list); i++) {
 		int n = snprintf(list + pos, sizeof(list) - pos, "%s%s", i ? ", " : "",
-				 r->devs[i]->pdev->name);
+				 r->devs[i]->bdfname);
 		if (n < 0)
 			break;
 		pos += (size_t)n;
@@ -571,6 +659,65 @@ int replay_dev_lookup(replay_t *r, const stream_line_t *l, size_t idx, replay_de
 		return stream_line_error(l, col, err, -ENOENT,
 					 "no device %s: the stream has no 'device' line", name);
 	return stream_line_error(l, col, err, -ENOENT, "no device %s (devices: %s)", name, list);
+}
+
+int replay_dev_lookup(replay_t *r, const stream_line_t *l, size_t idx, replay_dev_t **out,
+		      iommusim_error_t *err)
+{
+	const char *name;
+	int rc = stream_line_pos_text(l, idx, "device address", &name, err);
+
+	if (rc)
+		return rc;
+	return dev_find(r, l, name, l->pos[idx].col, out, err);
+}
+
+int replay_dev_lookup_key(replay_t *r, const stream_line_t *l, const char *key,
+			  replay_dev_t **out, iommusim_error_t *err)
+{
+	const char *name;
+	int rc = stream_line_get_text(l, key, &name, err);
+
+	if (rc)
+		return rc;
+	return dev_find(r, l, name, stream_line_arg(l, key)->col, out, err);
+}
+
+/* ---- IOMMUs ------------------------------------------------------------------------------------ */
+
+iommusim_model_t *replay_iommu(replay_t *r, size_t i)
+{
+	return r->sys && i < r->niommu ? iommusim_system_iommu(r->sys, i) : NULL;
+}
+
+int replay_iommu_arg(replay_t *r, const stream_line_t *l, unsigned def, unsigned *out,
+		     iommusim_error_t *err)
+{
+	const stream_value_t *v = stream_line_arg(l, "iommu");
+	uint64_t i = def;
+	int rc;
+
+	if (v) {
+		rc = stream_value_u64(l, "iommu", v, r->vars, &i, err);
+		if (rc)
+			return rc;
+	}
+	if (i >= r->niommu) {
+		char list[256] = "";
+		size_t pos = 0;
+		for (size_t k = 0; k < r->niommu && pos < sizeof(list); k++) {
+			int n = snprintf(list + pos, sizeof(list) - pos, "%s%zu (%s)",
+					 k ? ", " : "", k, r->iommu_name[k]);
+			if (n < 0)
+				break;
+			pos += (size_t)n;
+		}
+		return stream_line_error(l, v ? v->col : 0, err, -EINVAL,
+					 "iommu=%" PRIu64 ": the system has %zu IOMMU%s: %s", i,
+					 r->niommu, r->niommu == 1 ? "" : "s", list);
+	}
+	*out = (unsigned)i;
+	return 0;
 }
 
 /* ---- the fd map ----------------------------------------------------------------------------------- */

@@ -7,11 +7,15 @@
  *
  * One replay_t is one simulated host for one stream. Lines run in order:
  *   - the `system` line builds the system (memory, scheduler, IOMMU models, the process
- *     with its file table, one driver per IOMMU), `device` lines add PCI functions with
- *     their endpoint models;
+ *     with its file table, one driver per IOMMU; with driver=none the hardware alone),
+ *     `iommu` lines add IOMMUs, `device` lines add PCI functions with their endpoint models;
  *   - `open`, `close`, `ioctl`, `read`, `write`, `memfd` act on the simulated process's
- *     files; `mem write` fills its memory; `dma` drives an endpoint; `advance` moves time;
- *   - `expect ...` lines and the `-> ...` part of a line are expectations.
+ *     files; `mem write` fills its memory;
+ *   - device stimulus: `dma`, `ats`, `translated`, `pri`, `traffic` drive an endpoint;
+ *     `hwdma` and `mmio` act on the hardware model directly;
+ *   - `advance` and `wait idle` move time;
+ *   - `expect ...` lines (mem, xlate, fault, nofault, stat) and the `-> ...` part of a line
+ *     are expectations.
  *
  * Outcomes. A result that differs from the expectation is a mismatch: it is reported
  * (file:line:col, what, key, expected, got) through the callback and kept, and the replay
@@ -125,6 +129,8 @@ const replay_mismatch_t *replay_mismatch_at(const replay_t *r, size_t i);
 enum replay_verb_flags {
 	REPLAY_VERB_SYSTEM  = 1u << 0,   /* needs the `system` line first; time is synced first */
 	REPLAY_VERB_RESULTS = 1u << 1,   /* takes `->` results (checked by its handler) */
+	REPLAY_VERB_SHIM    = 1u << 2,   /* needs the process and the drivers: refused on a
+					    `system ... driver=none` host */
 };
 
 typedef struct replay_verb {
@@ -158,7 +164,8 @@ int replay_check_doc(const stream_doc_t *doc, iommusim_error_t *err);
 /* ---- for verb handlers --------------------------------------------------------------------- */
 
 iommusim_system_t *replay_system(replay_t *r);       /* NULL before `system` */
-ifd_sys_t *replay_ifd(replay_t *r);                  /* NULL before `system` */
+ifd_sys_t *replay_ifd(replay_t *r);                  /* NULL before `system`, and with
+							driver=none */
 const iommusim_params_t *replay_params(replay_t *r); /* the system's parameters */
 stream_vars_t *replay_vars(replay_t *r);
 iommusim_time_t replay_now(replay_t *r);
@@ -174,8 +181,12 @@ typedef struct replay_dev replay_dev_t;
  * with a located message naming the devices that exist. */
 int replay_dev_lookup(replay_t *r, const stream_line_t *l, size_t idx, replay_dev_t **out,
 		      iommusim_error_t *err);
-pci_dev_t *replay_dev_pci(replay_dev_t *d);
+/* The same for the value of key (dev=BDF). */
+int replay_dev_lookup_key(replay_t *r, const stream_line_t *l, const char *key,
+			  replay_dev_t **out, iommusim_error_t *err);
+pci_dev_t *replay_dev_pci(replay_dev_t *d);          /* NULL with driver=none */
 iommusim_endpoint_t *replay_dev_endpoint(replay_dev_t *d);
+unsigned replay_dev_iommu(const replay_dev_t *d);    /* the index of its IOMMU */
 
 /* Translates a stream fd (value v of line l) to the simulated one; -1 for a stream fd that
  * is not open. Errors only for a value that is not a number or a bound $name. */

@@ -52,11 +52,38 @@ static int parse_hex_bytes(const stream_line_t *l, const stream_value_t *v, uint
 	return 0;
 }
 
-int replay_bytes(const stream_line_t *l, const stream_vars_t *vars, uint64_t *len,
-		 uint8_t **buf, iommusim_error_t *err)
+const replay_bytes_keys_t replay_bytes_src = { "fill", "data", "pattern" };
+const replay_bytes_keys_t replay_bytes_expected = { "expect_fill", "expect_data", NULL };
+
+const stream_value_t *replay_bytes_arg(const stream_line_t *l, const replay_bytes_keys_t *k)
 {
-	const stream_value_t *fill = stream_line_arg(l, "fill");
-	const stream_value_t *data = stream_line_arg(l, "data");
+	const stream_value_t *v = k->fill ? stream_line_arg(l, k->fill) : NULL;
+
+	if (!v && k->data)
+		v = stream_line_arg(l, k->data);
+	if (!v && k->pattern)
+		v = stream_line_arg(l, k->pattern);
+	return v;
+}
+
+/* The named patterns of pattern=. */
+static int pattern_check(const stream_line_t *l, const char *key, const stream_value_t *v,
+			 iommusim_error_t *err)
+{
+	if (v->kind == STREAM_WORD && strcmp(v->text, "seq") == 0)
+		return 0;
+	return stream_line_error(l, v->col, err, -EINVAL,
+				 "%s: the pattern is 'seq' (byte i of the transfer is i mod 256)",
+				 key);
+}
+
+int replay_bytes_k(const stream_line_t *l, const stream_vars_t *vars,
+		   const replay_bytes_keys_t *k, uint64_t *len, uint8_t **buf,
+		   iommusim_error_t *err)
+{
+	const stream_value_t *fill = k->fill ? stream_line_arg(l, k->fill) : NULL;
+	const stream_value_t *data = k->data ? stream_line_arg(l, k->data) : NULL;
+	const stream_value_t *pat = k->pattern ? stream_line_arg(l, k->pattern) : NULL;
 	uint64_t n = 0, byte = 0;
 	size_t dn = 0;
 	bool has_len = stream_line_arg(l, "len") != NULL;
@@ -76,33 +103,45 @@ int replay_bytes(const stream_line_t *l, const stream_vars_t *vars, uint64_t *le
 						 "line may move", n, REPLAY_BUF_MAX >> 20);
 	}
 	*len = n;
-	if (fill && data)
-		return stream_line_error(l, data->col, err, -EINVAL,
-					 "give fill= or data=, not both");
-	if (!fill && !data)
+	if ((fill != NULL) + (data != NULL) + (pat != NULL) > 1) {
+		const stream_value_t *second = pat ? pat : data;
+		return stream_line_error(l, second->col, err, -EINVAL,
+					 "give one of %s=, %s=%s%s%s, not several", k->fill, k->data,
+					 k->pattern ? " or " : "", k->pattern ? k->pattern : "",
+					 k->pattern ? "=" : "");
+	}
+	if (!fill && !data && !pat)
 		return 0;
 	if (fill) {
-		rc = stream_value_u64(l, "fill", fill, vars, &byte, err);
+		rc = stream_value_u64(l, k->fill, fill, vars, &byte, err);
 		if (rc)
 			return rc;
 		if (byte > 0xff)
 			return stream_line_error(l, fill->col, err, -ERANGE,
-						 "fill=0x%" PRIx64 " is not a byte (0..0xff)", byte);
+						 "%s=0x%" PRIx64 " is not a byte (0..0xff)", k->fill,
+						 byte);
 		if (!has_len)
-			return stream_line_error(l, 0, err, -EINVAL, "fill= needs len=");
+			return stream_line_error(l, 0, err, -EINVAL, "%s= needs len=", k->fill);
+	} else if (pat) {
+		rc = pattern_check(l, k->pattern, pat, err);
+		if (rc)
+			return rc;
+		if (!has_len)
+			return stream_line_error(l, 0, err, -EINVAL, "%s= needs len=", k->pattern);
 	} else {
 		if (data->kind != STREAM_WORD && data->kind != STREAM_STRING)
 			return stream_line_error(l, data->col, err, -EINVAL,
-						 "data: write hex bytes in memory order, "
-						 "data=de:ad:be:ef or data=\"de ad be ef\" (a number "
-						 "would lose its width and byte order)");
+						 "%s: write hex bytes in memory order, "
+						 "%s=de:ad:be:ef or %s=\"de ad be ef\" (a number "
+						 "would lose its width and byte order)", k->data, k->data,
+						 k->data);
 		rc = parse_hex_bytes(l, data, NULL, &dn, err);
 		if (rc)
 			return rc;
 		if (dn == 0)
-			return stream_line_error(l, data->col, err, -EINVAL, "data: no bytes");
+			return stream_line_error(l, data->col, err, -EINVAL, "%s: no bytes", k->data);
 		if (dn > REPLAY_BUF_MAX)
-			return stream_line_error(l, data->col, err, -E2BIG, "data: too long");
+			return stream_line_error(l, data->col, err, -E2BIG, "%s: too long", k->data);
 		if (!has_len)
 			n = dn;
 	}
@@ -112,20 +151,29 @@ int replay_bytes(const stream_line_t *l, const stream_vars_t *vars, uint64_t *le
 					 n);
 	if (fill) {
 		memset(b, (int)byte, n);
+	} else if (pat) {
+		for (uint64_t i = 0; i < n; i++)
+			b[i] = (uint8_t)i;
 	} else {
-		uint8_t *pat = malloc(dn);
-		if (!pat) {
+		uint8_t *p = malloc(dn);
+		if (!p) {
 			free(b);
 			return stream_line_error(l, 0, err, -ENOMEM, "out of memory");
 		}
-		parse_hex_bytes(l, data, pat, &dn, NULL);
+		parse_hex_bytes(l, data, p, &dn, NULL);
 		for (uint64_t i = 0; i < n; i++)
-			b[i] = pat[i % dn];
-		free(pat);
+			b[i] = p[i % dn];
+		free(p);
 	}
 	*len = n;
 	*buf = b;
 	return 1;
+}
+
+int replay_bytes(const stream_line_t *l, const stream_vars_t *vars, uint64_t *len,
+		 uint8_t **buf, iommusim_error_t *err)
+{
+	return replay_bytes_k(l, vars, &replay_bytes_src, len, buf, err);
 }
 
 int replay_check_num(const stream_line_t *l, const char *key, bool required,
@@ -141,34 +189,48 @@ int replay_check_num(const stream_line_t *l, const char *key, bool required,
 	return stream_value_u64(l, key, v, NULL, &x, err);
 }
 
-int replay_check_bytes(const stream_line_t *l, iommusim_error_t *err)
+int replay_check_bytes_k(const stream_line_t *l, const replay_bytes_keys_t *k,
+			 iommusim_error_t *err)
 {
-	const stream_value_t *fill = stream_line_arg(l, "fill");
-	const stream_value_t *data = stream_line_arg(l, "data");
+	const stream_value_t *fill = k->fill ? stream_line_arg(l, k->fill) : NULL;
+	const stream_value_t *data = k->data ? stream_line_arg(l, k->data) : NULL;
+	const stream_value_t *pat = k->pattern ? stream_line_arg(l, k->pattern) : NULL;
 	const stream_value_t *len = stream_line_arg(l, "len");
 	uint8_t *buf;
 	uint64_t n;
 	int rc;
 
 	if ((fill && fill->kind == STREAM_REF) || (len && len->kind == STREAM_REF)) {
-		if (fill && data)
-			return stream_line_error(l, data->col, err, -EINVAL,
-						 "give fill= or data=, not both");
-		if (fill && !len)
-			return stream_line_error(l, 0, err, -EINVAL, "fill= needs len=");
+		/* Values come later: check the shape only. */
+		if ((fill != NULL) + (data != NULL) + (pat != NULL) > 1)
+			return stream_line_error(l, (pat ? pat : data)->col, err, -EINVAL,
+						 "give one of %s=, %s=%s%s, not several", k->fill,
+						 k->data, k->pattern ? " or " : "",
+						 k->pattern ? k->pattern : "");
+		if ((fill || pat) && !len)
+			return stream_line_error(l, 0, err, -EINVAL, "%s= needs len=",
+						 fill ? k->fill : k->pattern);
+		if (pat)
+			return pattern_check(l, k->pattern, pat, err);
 		if (data) {
 			size_t dn;
 			if (data->kind != STREAM_WORD && data->kind != STREAM_STRING)
 				return stream_line_error(l, data->col, err, -EINVAL,
-							 "data: write hex bytes in memory order, "
-							 "data=de:ad:be:ef or data=\"de ad be ef\"");
+							 "%s: write hex bytes in memory order, "
+							 "%s=de:ad:be:ef or %s=\"de ad be ef\"",
+							 k->data, k->data, k->data);
 			return parse_hex_bytes(l, data, NULL, &dn, err);
 		}
 		return 0;
 	}
-	rc = replay_bytes(l, NULL, &n, &buf, err);
+	rc = replay_bytes_k(l, NULL, k, &n, &buf, err);
 	free(buf);
 	return rc < 0 ? rc : 0;
+}
+
+int replay_check_bytes(const stream_line_t *l, iommusim_error_t *err)
+{
+	return replay_check_bytes_k(l, &replay_bytes_src, err);
 }
 
 bool replay_bytes_diff(const uint8_t *want, const uint8_t *got, size_t n, uint64_t base,
@@ -426,4 +488,66 @@ const char *replay_dma_status_name(iommusim_dma_status_t s)
 	case IOMMUSIM_DMA_MEM_ERROR:   return "mem_error";
 	}
 	return "unknown";
+}
+
+/* ---- access and PASID ---------------------------------------------------------------------------- */
+
+int replay_access_parse(const stream_line_t *l, const stream_value_t *v, bool allow_x,
+			unsigned *acc, iommusim_error_t *err)
+{
+	unsigned a = 0;
+
+	if (v->kind != STREAM_WORD || !v->text[0])
+		goto bad;
+	if (strcmp(v->text, "none") == 0) {
+		*acc = 0;
+		return 0;
+	}
+	for (const char *c = v->text; *c; c++) {
+		unsigned bit = *c == 'r' ? IOMMUSIM_ACC_READ : *c == 'w' ? IOMMUSIM_ACC_WRITE :
+			       *c == 'x' && allow_x ? IOMMUSIM_ACC_EXEC : 0;
+		if (!bit || (a & bit))
+			goto bad;
+		a |= bit;
+	}
+	*acc = a;
+	return 0;
+bad:
+	return stream_line_error(l, v->col, err, -EINVAL,
+				 "'%s' is not an access: write r, w or rw%s", v->kind == STREAM_WORD ||
+				 v->kind == STREAM_STRING ? v->text : "(a number)",
+				 allow_x ? " (x for execute), or none" : "");
+}
+
+void replay_access_format(unsigned acc, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s", acc & IOMMUSIM_ACC_READ ? "r" : "",
+		 acc & IOMMUSIM_ACC_WRITE ? "w" : "", acc & IOMMUSIM_ACC_EXEC ? "x" : "",
+		 acc & (IOMMUSIM_ACC_READ | IOMMUSIM_ACC_WRITE | IOMMUSIM_ACC_EXEC) ? "" : "none");
+}
+
+int replay_get_pasid(const stream_line_t *l, const stream_vars_t *vars, bool *valid,
+		     uint32_t *pasid, iommusim_error_t *err)
+{
+	const stream_value_t *v = stream_line_arg(l, "pasid");
+	uint64_t p;
+	int rc;
+
+	*valid = false;
+	*pasid = 0;
+	if (!v)
+		return 0;
+	if (!vars && v->kind == STREAM_REF) {
+		*valid = true;
+		return 0;
+	}
+	rc = stream_value_u64(l, "pasid", v, vars, &p, err);
+	if (rc)
+		return rc;
+	if (p >= (1u << PCI_PASID_BITS_MAX))
+		return stream_line_error(l, v->col, err, -ERANGE,
+					 "pasid 0x%" PRIx64 " is wider than 20 bits", p);
+	*valid = true;
+	*pasid = (uint32_t)p;
+	return 0;
 }

@@ -150,7 +150,7 @@ static int open_run(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 			return rc;
 		for (size_t i = 0; i < r->ndevs; i++) {
 			pci_bdf_t b;
-			if (pci_bdf_parse(name, &b, NULL) == 0 && pci_bdf_equal(&b, &r->devs[i]->pdev->bdf))
+			if (pci_bdf_parse(name, &b, NULL) == 0 && pci_bdf_equal(&b, &r->devs[i]->bdf))
 				d = r->devs[i];
 		}
 		if (!d)
@@ -458,25 +458,25 @@ static const char *const read_keys[] = { "len", "timeout_ns", NULL };
 const replay_verb_t replay_verbs_files[] = {
 	{ .name = "open", .usage = "open PATH [dev=BDF] [-> fd=N|$name | errno=E]",
 	  .min_pos = 1, .max_pos = 1, .keys = open_keys,
-	  .flags = REPLAY_VERB_SYSTEM | REPLAY_VERB_RESULTS, .check = open_check, .run = open_run },
+	  .flags = REPLAY_VERB_SHIM | REPLAY_VERB_RESULTS, .check = open_check, .run = open_run },
 	{ .name = "close", .usage = "close FD [-> errno=E]",
 	  .min_pos = 1, .max_pos = 1, .keys = (const char *const[]){ NULL },
-	  .flags = REPLAY_VERB_SYSTEM | REPLAY_VERB_RESULTS, .check = close_check,
+	  .flags = REPLAY_VERB_SHIM | REPLAY_VERB_RESULTS, .check = close_check,
 	  .run = close_run },
 	{ .name = "memfd", .usage = "memfd size=N [fill=B|data=HEX [len=N] [offset=N]] "
 				    "[-> fd=N|$name]",
 	  .min_pos = 0, .max_pos = 0, .keys = memfd_keys,
-	  .flags = REPLAY_VERB_SYSTEM | REPLAY_VERB_RESULTS, .check = memfd_check,
+	  .flags = REPLAY_VERB_SHIM | REPLAY_VERB_RESULTS, .check = memfd_check,
 	  .run = memfd_run },
 	{ .name = "read", .usage = "read FD [len=N] [timeout_ns=T] [-> ret=N | errno=E] "
 				   "[FIELD=V | data.N.FIELD=V ...]",
 	  .min_pos = 1, .max_pos = 1, .keys = read_keys,
-	  .flags = REPLAY_VERB_SYSTEM | REPLAY_VERB_RESULTS, .check = read_check,
+	  .flags = REPLAY_VERB_SHIM | REPLAY_VERB_RESULTS, .check = read_check,
 	  .run = read_run },
 	{ .name = "write", .usage = "write FD cookie=N code=SUCCESS|INVALID [data.N.cookie=N "
 				    "data.N.code=C ...] [len=N] [-> ret=N | errno=E]",
 	  .min_pos = 1, .max_pos = 1, .keys = NULL,
-	  .flags = REPLAY_VERB_SYSTEM | REPLAY_VERB_RESULTS, .check = write_check,
+	  .flags = REPLAY_VERB_SHIM | REPLAY_VERB_RESULTS, .check = write_check,
 	  .run = write_run },
 	{ .name = NULL },
 };

@@ -230,7 +230,7 @@ out:
 const replay_verb_t replay_verbs_ioctl[] = {
 	{ .name = "ioctl", .usage = "ioctl FD NAME field=value ... [-> result=value ...]",
 	  .min_pos = 2, .max_pos = 2, .keys = NULL,
-	  .flags = REPLAY_VERB_SYSTEM | REPLAY_VERB_RESULTS, .check = ioctl_check,
+	  .flags = REPLAY_VERB_SHIM | REPLAY_VERB_RESULTS, .check = ioctl_check,
 	  .run = ioctl_run },
 	{ .name = NULL },
 };

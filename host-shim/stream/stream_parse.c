@@ -293,6 +293,12 @@ static int push_kv(parser_t *p, bool result, char *key, unsigned key_col, stream
 	return 0;
 }
 
+static bool is_operator(const char *s, size_t n)
+{
+	return (n == 1 && (s[0] == '<' || s[0] == '>')) ||
+	       (n == 2 && s[1] == '=' && (s[0] == '<' || s[0] == '>' || s[0] == '='));
+}
+
 /* One token: positional value, key=value, or '->'. */
 static int parse_token(parser_t *p)
 {
@@ -323,6 +329,25 @@ static int parse_token(parser_t *p)
 				    "values first)");
 		rc = parse_value(p, NULL, &v);
 		return rc ? rc : push_pos(p, &v);
+	}
+	/* A comparison operator (< <= == >= >, as in `expect stat NAME == 3`) is a positional
+	 * word of its own although its characters are reserved in words. */
+	size_t oe = start;
+	while (!is_token_end(p, oe))
+		oe++;
+	if (is_operator(p->s + start, oe - start)) {
+		if (p->seen_arrow || p->seen_kv)
+			return perr(p, start, -EINVAL,
+				    "comparison '%.*s' after key=value arguments (put positional "
+				    "values first)", (int)(oe - start), p->s + start);
+		memset(&v, 0, sizeof(v));
+		v.kind = STREAM_WORD;
+		v.text = stream_strndup(p->s + start, oe - start);
+		if (!v.text)
+			return perr(p, start, -ENOMEM, "out of memory");
+		v.col = COL(p, start);
+		p->i = oe;
+		return push_pos(p, &v);
 	}
 	/* A key is a leading run of key characters followed by '='. */
 	size_t k = start;

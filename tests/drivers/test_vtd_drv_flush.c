@@ -108,6 +108,62 @@ static void t_strict_vs_batched(void **state)
 		      s.inval_mean / 1000.0, bt.inval_mean / 1000.0);
 }
 
+/* The time of one synchronous flush, worked out by hand from pinned parameters: the CPU
+ * builds the PASID-based IOTLB descriptor and the wait (2 x desc), writes IQT (the write
+ * reaches the register when its cost has passed), the IOMMU fetches both descriptors in one
+ * 64-byte read (fetch cycles + memory read), processes the IOTLB descriptor (decode + type
+ * cost + a scan of the whole IOTLB at 4 entries per cycle; IH = 1, so no paging-structure
+ * cache) and the wait (decode + wait cost), whose status write lands a memory write latency
+ * later. The CPU looks at the status word right after the IQT write and then once per
+ * FSTS read + cpu_relax; the flush ends at the first look at or after the landing. Two
+ * memory write latencies put the landing on either side of the second look. */
+static void t_sync_wait_timeline(void **state)
+{
+	static const char *const wr[2] = { "mem.write_latency_ns=100", "mem.write_latency_ns=30" };
+	const uint64_t desc = 10, mmio_w = 100, mmio_r = 270, relax = 10, mem_rd = 100;
+	const uint64_t fetch = 4, decode = 2, piotlb = 40, wait = 10, iotlb_entries = 64 * 4;
+	const uint64_t mem_wr[2] = { 100, 30 };
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		const char *kv[] = {
+			"drv.vtd.flush=strict", "drv.vtd.cost.desc_ns=10",
+			"drv.vtd.cost.mmio_write_ns=100", "drv.vtd.cost.mmio_read_ns=270",
+			"drv.vtd.qi.poll_ns=10", "mem.read_latency_ns=100", wr[i],
+			"vtd.clock_mhz=1000", "vtd.iq.fetch_cycles=4", "vtd.iq.fetch_bytes=64",
+			"vtd.iq.decode_cycles=2", "vtd.iq.piotlb_cycles=40", "vtd.iq.wait_cycles=10",
+			"vtd.iq.scan_entries_per_cycle=4", "vtd.iotlb.sets=64", "vtd.iotlb.ways=4",
+			"drv.vtd.cpu_mhz=3100", NULL };
+		struct bench b;
+		uint64_t post = 2 * desc + mmio_w, land, look = post, looks = 0;
+		double r0, w0;
+
+		land = post + fetch + mem_rd + decode + piotlb + iotlb_entries / 4 + decode + wait +
+		       mem_wr[i];
+		while (look < land) {
+			look += mmio_r + relax;
+			looks++;
+		}
+		setup(&b, kv, false);
+		fx_map(&b.f, b.dom, 0x10000, FX_DATA_BASE, SZ_4K, 1, RW);
+		r0 = fx_stat(&b.f, "drv.vtd.mmio.reads");
+		/* bring-up and attach submitted before: take the unmap's wait by difference */
+		w0 = fx_stat(&b.f, "drv.vtd.qi.wait.mean") * fx_stat(&b.f, "drv.vtd.qi.wait.count");
+		assert_int_equal(fx_unmap(&b.f, b.dom, 0x10000, SZ_4K), SZ_4K);
+		assert_int_equal(fx_stat(&b.f, "drv.vtd.unmap.inval.mean"),
+				 iommusim_time_from_ns(look));
+		assert_int_equal(fx_stat(&b.f, "drv.vtd.qi.wait.mean") *
+				 fx_stat(&b.f, "drv.vtd.qi.wait.count") - w0,
+				 iommusim_time_from_ns(look - post));
+		/* one FSTS read per look that did not see the completion */
+		assert_int_equal(fx_stat(&b.f, "drv.vtd.mmio.reads") - r0, looks);
+		/* the cycles statistic at a 3.1 GHz clock: ps x MHz / 10^6, rounded */
+		assert_int_equal(fx_stat(&b.f, "drv.vtd.unmap.inval_cycles.mean"),
+				 (look * 3100 + 500) / 1000);
+		teardown(&b);
+	}
+}
+
 /* ---- the page-selective range ----------------------------------------------------------- */
 
 static void unmap_345(const char *const *kv, uint64_t q[3][4])
@@ -443,6 +499,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_strict_vs_batched),
+		cmocka_unit_test(t_sync_wait_timeline),
 		cmocka_unit_test(t_psi_range),
 		cmocka_unit_test(t_psi_limits),
 		cmocka_unit_test(t_ih_clear_when_tables_freed),

@@ -238,8 +238,9 @@ static void t_verb_errors(void **state)
 		     "t.stream:4:1: unknown verb 'advanse' (did you mean advance?)");
 	expect_error(HDR "frobnicate\n", -EINVAL, "unknown verb 'frobnicate' (known: system,");
 	expect_error(HDR "expect foo\n", -EINVAL,
-		     "t.stream:4:8: unknown 'expect foo' (known: expect mem)");
-	expect_error(HDR "expect\n", -EINVAL, "'expect' needs a word after it (mem)");
+		     "t.stream:4:8: unknown 'expect foo' (known: expect mem, xlate, fault, "
+		     "nofault, stat)");
+	expect_error(HDR "expect\n", -EINVAL, "'expect' needs a word after it (mem, xlate, fault, nofault, stat)");
 	expect_error(HDR "close\n", -EINVAL, "'close' needs 1 positional value: close FD");
 	expect_error(HDR "close 3 4\n", -EINVAL, "t.stream:4:9: 'close' takes 1 positional value");
 	expect_error(HDR "advance ns=1 -> x=1\n", -EINVAL,

@@ -85,7 +85,7 @@ static void t_bad_bytes(void **state)
 	assert_int_equal(bytes("x fill=1", &len, &buf, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "fill= needs len="));
 	assert_int_equal(bytes("x fill=1 data=02 len=1", &len, &buf, &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "not both"));
+	assert_non_null(strstr(err.msg, "give one of fill=, data= or pattern=, not several"));
 	assert_int_equal(bytes("x data=abc", &len, &buf, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "not hex bytes at offset 2"));
 	assert_int_equal(bytes("x data=ab:xy", &len, &buf, &err), -EINVAL);

@@ -30,6 +30,9 @@ extern const cli_command_t cli_cmd_params;
 extern const cli_command_t cli_cmd_version;
 extern const cli_command_t cli_cmd_demo;
 extern const cli_command_t cli_cmd_replay;
+extern const cli_command_t cli_cmd_run;
 extern const cli_command_t cli_cmd_trace;
+extern const cli_command_t cli_cmd_bench;
+extern const cli_command_t cli_cmd_compare;
 
 #endif

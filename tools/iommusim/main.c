@@ -11,9 +11,12 @@
 #include "tools/iommusim/cli.h"
 
 static const cli_command_t *const commands[] = {
+	&cli_cmd_bench,
+	&cli_cmd_compare,
 	&cli_cmd_demo,
 	&cli_cmd_params,
 	&cli_cmd_replay,
+	&cli_cmd_run,
 	&cli_cmd_trace,
 	&cli_cmd_version,
 };

@@ -91,9 +91,13 @@ static const iommusim_param_def_t vtd_drv_params[] = {
 	      "lies in the range of uncached accesses and is fitted with the other defaults to "
 	      "the rIOMMU strict-unmap figure (docs/calibration.md)"),
 	P_U64("drv.vtd.cost.desc_ns", 10, 0, 1000000, "ns",
-	      "CPU cost of building one invalidation descriptor in the queue"),
+	      "CPU cost of building one invalidation descriptor in the queue (qi_submit_sync "
+	      "copies it into the ring and marks its status slot: cached stores, about 30 "
+	      "cycles)"),
 	P_U64("drv.vtd.cost.op_ns", 25, 0, 1000000, "ns",
-	      "fixed CPU cost of entering one driver operation (locks, lookups)"),
+	      "fixed CPU cost of entering one driver operation: an uncontended lock taken and "
+	      "released with interrupts saved (about 50 cycles) and the domain and tag lookups, "
+	      "about 80 cycles at 3.1 GHz"),
 	P_U64("drv.vtd.cpu_mhz", 3100, 1, 100000, "MHz",
 	      "clock of the CPU the driver runs on, used only to report the *_cycles statistics "
 	      "as the papers do (TSC cycles); 3100: the 3.1 GHz Xeon of the rIOMMU testbed "

@@ -97,9 +97,9 @@ int vdrv_stats_init(struct vdrv_iommu *v, iommusim_stats_t *st, const char *name
 						"completion of its last wait");
 	snprintf(full, sizeof(full), "drv.%s.qi.sync_cycles", name);
 	v->st.qi_sync_cycles = iommusim_stats_hist(st, full, "cycles",
-						   "one synchronous submit (qi_submit_sync) from "
-						   "entry to return, in CPU cycles at "
-						   "drv.vtd.cpu_mhz");
+						   "one completed synchronous submit "
+						   "(qi_submit_sync) from entry to return, in CPU "
+						   "cycles at drv.vtd.cpu_mhz");
 	snprintf(full, sizeof(full), "drv.%s.unmap.inval_cycles", name);
 	v->st.unmap_inval_cycles = iommusim_stats_hist(st, full, "cycles",
 						       "unmap.inval in CPU cycles at "
