@@ -4,7 +4,8 @@
  *
  * Recording: hardware keeps an internal index of the fault recording register to write next
  * (reset to 0). A fault is written there if that register's F is clear; the index then
- * advances (wrapping at CAP.NFR). If F is set the fault is dropped and FSTS.PFO is set.
+ * advances (wrapping at CAP.NFR). If F is set the fault is dropped and FSTS.PFO is set; while
+ * PFO stays set every further fault is dropped too, until software clears it.
  * FSTS.PPF is the OR of all F fields; when a record makes PPF go from 0 to 1, FSTS.FRI gets
  * that record's index.
  *
@@ -109,7 +110,9 @@ static void vtd_fault_record(struct vtd *v, const struct vtd_fault *f, iommusim_
 	bool read = (f->access & IOMMUSIM_ACC_READ) || !(f->access & IOMMUSIM_ACC_WRITE);
 	bool write = (f->access & IOMMUSIM_ACC_WRITE) != 0;
 
-	if (v->frcd[i][1] & VTD_FRCD_HI_F) {
+	/* Spec 7.2.1: while FSTS.PFO is set nothing more is recorded, even into a free
+	 * register; software must clear PFO first. */
+	if ((v->fsts & VTD_FSTS_PFO) || (v->frcd[i][1] & VTD_FRCD_HI_F)) {
 		(*v->st.fault_overflow)++;
 		vtd_fsts_set(v, VTD_FSTS_PFO, t);
 		return;

@@ -67,18 +67,27 @@ static void test_records_and_overflow(void **state)
 	vtdt_frcd(&tb, 0, &lo, &hi);
 	assert_int_equal(hi & 0xffff, 1);
 
-	/* clearing F of record 0 lets the next fault in there (the index wrapped to 0) */
+	/* clearing F of record 0 is not enough while PFO is set: spec 7.2.1 drops every
+	 * fault until software clears PFO */
 	clear_f(&tb, 0);
 	vtdt_frcd(&tb, 0, &lo, &hi);
 	assert_int_equal(hi >> 63, 0);
 	fault_from(&tb, 6, R, 0);
 	vtdt_frcd(&tb, 0, &lo, &hi);
+	assert_int_equal(hi >> 63, 0);
+	assert_int_equal(vtdt_stat(&tb, "fault.overflow"), 2);
+	/* PFO cleared (RW1C): the next fault lands in record 0 (the index wrapped to 0) */
+	vtdt_wr(&tb, T_FSTS, 4, 1, 0);
+	assert_int_equal(fsts(&tb) & 1, 0);
+	fault_from(&tb, 6, R, 0);
+	vtdt_frcd(&tb, 0, &lo, &hi);
 	assert_int_equal(hi & 0xffff, 6);
 	assert_int_equal(hi >> 63, 1);
-	/* the next index is 1, still full: PFO stays, nothing written */
+	/* the next index is 1, still full: dropped, PFO set again, nothing written */
 	fault_from(&tb, 7, R, 0);
 	vtdt_frcd(&tb, 1, &lo, &hi);
 	assert_int_equal(hi & 0xffff, 2);
+	assert_int_equal(fsts(&tb) & 1, 1);
 
 	/* software services everything: F of all, then PFO (RW1C) */
 	for (unsigned n = 0; n < 4; n++)
