@@ -4,6 +4,7 @@
 #define IOMMUSIM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Exit codes (documented in `iommusim --help` and docs/cli.md). */
@@ -25,6 +26,18 @@ bool cli_wants_help(int argc, char **argv);
 
 /* Prints "iommusim CMD: message" to stderr and returns code. */
 int cli_error(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Stream files named on a command line (cli_files.c). */
+typedef struct cli_files {
+	char **v;
+	size_t n, cap;
+} cli_files_t;
+/* A FILE as named, or a DIR's *.stream files (with recursive, also in its sub-folders),
+ * sorted by path. Returns 0 or -ENOMEM. */
+int cli_files_add(cli_files_t *f, const char *path, bool recursive);
+/* Appends one path as it is. */
+int cli_files_push(cli_files_t *f, const char *path);
+void cli_files_free(cli_files_t *f);
 
 extern const cli_command_t cli_cmd_params;
 extern const cli_command_t cli_cmd_version;

@@ -69,66 +69,6 @@ static double host_seconds(void *ctx)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-typedef struct strv {
-	char **v;
-	size_t n;
-} strv_t;
-
-static int strv_add(strv_t *s, const char *text)
-{
-	char **v = realloc(s->v, (s->n + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	s->v = v;
-	if (!(v[s->n] = strdup(text)))
-		return -ENOMEM;
-	s->n++;
-	return 0;
-}
-
-static void strv_free(strv_t *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* A FILE, or a DIR's *.stream files sorted by name. */
-static int add_path(strv_t *f, const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return strv_add(f, path);
-	DIR *d = opendir(path);
-	if (!d)
-		return strv_add(f, path);
-	size_t first = f->n;
-	struct dirent *e;
-	int rc = 0;
-	while (!rc && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || !ends_with(e->d_name, ".stream"))
-			continue;
-		char full[4096];
-		snprintf(full, sizeof(full), "%s%s%s", path, ends_with(path, "/") ? "" : "/",
-			 e->d_name);
-		rc = strv_add(f, full);
-	}
-	closedir(d);
-	if (f->n - first > 1)
-		qsort(f->v + first, f->n - first, sizeof(*f->v), cmp_str);
-	return rc;
-}
 
 static void print_run(const json_t *run)
 {
@@ -160,7 +100,7 @@ struct cfg {
 	bench_sweep_t sweep;
 	bench_kv_t *fixed;
 	size_t nfixed;
-	strv_t files;
+	cli_files_t files;
 	const char *out, *plot, *plot_metric, *plot_x;
 	bool quiet;
 };
@@ -224,7 +164,7 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 			continue;
 		}
 		size_t before = c->files.n;
-		if (add_path(&c->files, a))
+		if (cli_files_add(&c->files, a, false))
 			return cli_error("bench", CLI_EXIT_INTERNAL, "out of memory");
 		if (c->files.n == before)
 			return cli_error("bench", CLI_EXIT_INPUT, "%s: a folder without a *.stream "
@@ -370,7 +310,7 @@ out_rc:
 		free(c.fixed[i].value);
 	}
 	free(c.fixed);
-	strv_free(&c.files);
+	cli_files_free(&c.files);
 	return rc;
 }
 

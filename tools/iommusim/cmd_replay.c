@@ -47,69 +47,6 @@ static void help(FILE *out)
 		"The stream format: docs/stream-format.md; replaying: docs/replay.md.\n");
 }
 
-typedef struct files {
-	char **v;
-	size_t n, cap;
-} files_t;
-
-static int add_file(files_t *f, const char *path)
-{
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-		char **v = realloc(f->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		f->v = v;
-		f->cap = cap;
-	}
-	f->v[f->n] = strdup(path);
-	if (!f->v[f->n])
-		return -ENOMEM;
-	f->n++;
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* A directory gives its *.stream files, sorted by name (readdir order is arbitrary). */
-static int add_path(files_t *f, const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return add_file(f, path);
-	DIR *d = opendir(path);
-	if (!d)
-		return add_file(f, path);
-	size_t first = f->n;
-	struct dirent *e;
-	int rc = 0;
-	while (rc == 0 && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || !ends_with(e->d_name, ".stream"))
-			continue;
-		size_t len = strlen(path) + strlen(e->d_name) + 2;
-		char *full = malloc(len);
-		if (!full) {
-			rc = -ENOMEM;
-			break;
-		}
-		snprintf(full, len, "%s%s%s", path, ends_with(path, "/") ? "" : "/", e->d_name);
-		rc = add_file(f, full);
-		free(full);
-	}
-	closedir(d);
-	qsort(f->v + first, f->n - first, sizeof(*f->v), cmp_str);
-	return rc;
-}
-
 static void print_mismatch(void *ctx, const replay_mismatch_t *m)
 {
 	(void)ctx;
@@ -222,7 +159,7 @@ static int run(int argc, char **argv)
 {
 	const char *json_path = NULL;
 	bool quiet = false, no_more_opts = false;
-	files_t files = { 0 };
+	cli_files_t files = { 0 };
 	const char **params = NULL;
 	size_t nparams = 0;
 	int rc = CLI_EXIT_OK;
@@ -248,7 +185,7 @@ static int run(int argc, char **argv)
 			goto out;
 		} else if (!no_more_opts && strchr(a, '=') && !strchr(a, '/')) {
 			params[nparams++] = a;
-		} else if (add_path(&files, a)) {
+		} else if (cli_files_add(&files, a, false)) {
 			rc = cli_error("replay", CLI_EXIT_INTERNAL, "out of memory");
 			goto out;
 		}
@@ -311,9 +248,7 @@ static int run(int argc, char **argv)
 	else if (t.mismatches)
 		rc = CLI_EXIT_FAIL;
 out:
-	for (size_t i = 0; i < files.n; i++)
-		free(files.v[i]);
-	free(files.v);
+	cli_files_free(&files);
 	free(params);
 	return rc;
 }

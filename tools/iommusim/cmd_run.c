@@ -25,7 +25,6 @@
 #include "iommusim/iommusim.h"
 #include "tools/iommusim/cli.h"
 
-#define MAX_DEPTH 32   /* folder nesting followed (a symlink loop ends here) */
 
 static void help(FILE *out)
 {
@@ -60,88 +59,6 @@ static void help(FILE *out)
 }
 
 /* ---- collecting the scenarios ---------------------------------------------------------------- */
-
-typedef struct files {
-	char **v;
-	size_t n, cap;
-} files_t;
-
-static int add_file(files_t *f, const char *path)
-{
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 32;
-		char **v = realloc(f->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		f->v = v;
-		f->cap = cap;
-	}
-	f->v[f->n] = strdup(path);
-	if (!f->v[f->n])
-		return -ENOMEM;
-	f->n++;
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static bool is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Every *.stream under dir (hidden entries skipped). */
-static int walk(files_t *f, const char *dir, unsigned depth)
-{
-	DIR *d;
-	struct dirent *e;
-	int rc = 0;
-
-	if (depth > MAX_DEPTH || !(d = opendir(dir)))
-		return 0;
-	while (rc == 0 && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		size_t len = strlen(dir) + strlen(e->d_name) + 2;
-		char *full = malloc(len);
-		if (!full) {
-			rc = -ENOMEM;
-			break;
-		}
-		snprintf(full, len, "%s%s%s", dir, ends_with(dir, "/") ? "" : "/", e->d_name);
-		if (is_dir(full))
-			rc = walk(f, full, depth + 1);
-		else if (ends_with(e->d_name, ".stream"))
-			rc = add_file(f, full);
-		free(full);
-	}
-	closedir(d);
-	return rc;
-}
-
-/* A file is run as it is named; a folder gives its streams, sorted by path. */
-static int add_path(files_t *f, const char *path)
-{
-	size_t first = f->n;
-	int rc;
-
-	if (!is_dir(path))
-		return add_file(f, path);
-	rc = walk(f, path, 0);
-	if (f->n > first)
-		qsort(f->v + first, f->n - first, sizeof(*f->v), cmp_str);
-	return rc;
-}
 
 /* ---- running ------------------------------------------------------------------------------------ */
 
@@ -401,7 +318,7 @@ static int run(int argc, char **argv)
 {
 	const char *json_path = NULL, *junit_path = NULL;
 	bool quiet = false, no_more_opts = false, oom = false;
-	files_t files = { 0 };
+	cli_files_t files = { 0 };
 	const char **params;
 	size_t nparams = 0;
 	outcome_t *out = NULL;
@@ -431,7 +348,7 @@ static int run(int argc, char **argv)
 			goto out;
 		} else if (!no_more_opts && strchr(a, '=') && !strchr(a, '/')) {
 			params[nparams++] = a;
-		} else if (add_path(&files, a)) {
+		} else if (cli_files_add(&files, a, true)) {
 			rc = cli_error("run", CLI_EXIT_INTERNAL, "out of memory");
 			goto out;
 		}
@@ -538,9 +455,7 @@ out:
 		json_decref(out[i].json);
 	}
 	free(out);
-	for (size_t i = 0; i < files.n; i++)
-		free(files.v[i]);
-	free(files.v);
+	cli_files_free(&files);
 	free(params);
 	return rc;
 }
