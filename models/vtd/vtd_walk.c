@@ -351,6 +351,7 @@ static uint32_t fl_walk(struct vtd_op *op, const struct vtd_dom *d, uint64_t iov
 	unsigned sup = VTD_P_R | ((rw || !d->wpe) ? VTD_P_W : 0) |
 		       ((xd || (d->smep && us)) ? 0 : VTD_P_X);
 	bool dirty_ok = (pte & VTD_FL_D) != 0;
+	bool s2_dirty_ok = true;   /* the second-stage leaf of the output page (nested) */
 
 	res->us_denied = !us;
 	if (nested) {
@@ -365,7 +366,8 @@ static uint32_t fl_walk(struct vtd_op *op, const struct vtd_dom *d, uint64_t iov
 		if (sr.present && sr.shift < shift)
 			shift = sr.shift;
 		out = sr.out;
-		dirty_ok = dirty_ok && sr.dirty_ok;
+		s2_dirty_ok = sr.dirty_ok;
+		dirty_ok = dirty_ok && s2_dirty_ok;
 	} else {
 		res->present = true;
 	}
@@ -385,7 +387,9 @@ static uint32_t fl_walk(struct vtd_op *op, const struct vtd_dom *d, uint64_t iov
 			if (vtd_op_write64(op, pa, nv))
 				return VTD_FR_SFL_10;
 		}
-		dirty_ok = (nv & VTD_FL_D) && (!nested || dirty_ok);
+		/* the entry may now serve writes if both stages' leaves are dirty (after this
+		 * update), so a later write hits the IOTLB instead of walking again */
+		dirty_ok = (nv & VTD_FL_D) && s2_dirty_ok;
 	}
 	res->out = out;
 	res->shift = shift;
