@@ -4,6 +4,7 @@
  * handlers use (see replay.h). The verbs themselves live in replay_verbs_*.c.
  */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -748,7 +749,12 @@ int replay_fd_in(replay_t *r, const stream_line_t *l, const stream_value_t *v, i
 			return rc;
 	}
 	replay_fdmap_t *m = fd_find(r, sfd);
-	*fd = m ? m->simfd : -1;
+	if (m)
+		*fd = m->simfd;
+	else if (sfd < 0)
+		*fd = sfd < INT_MIN ? INT_MIN : (int)sfd;   /* negative as recorded */
+	else
+		*fd = REPLAY_FD_NOT_OPEN;   /* a descriptor the process never opened: EBADF */
 	return 0;
 }
 

@@ -258,6 +258,10 @@ void replay_faults_free(replay_t *r);
  * request queue); describes it in buf. */
 bool replay_iommu_busy(replay_t *r, size_t iommu, char *buf, size_t len);
 
+/* The simulated descriptor a stream fd that was never opened (or was closed) turns into: a
+ * number no simulated process has open, so the call fails with EBADF as it did when recorded. */
+#define REPLAY_FD_NOT_OPEN 0x3fffffff
+
 /* ---- comparison operators (replay_optext.c) ---------------------------------------------------- */
 
 /* Reads a whole stream from path or memory into a text in which the bare comparison
