@@ -146,6 +146,27 @@ abort:
 	return rc;
 }
 
+/* After the driver's nested allocation (its result rc): link the domain back to the HWPT
+ * and publish it, or abort the half-made object. */
+static int nested_finish(ifd_obj_t *obj, ifd_hwpt_t *h, int rc, ifd_hwpt_t **out,
+			 iommusim_error_t *err)
+{
+	if (rc) {
+		h->domain = NULL;
+		goto abort;
+	}
+	h->domain->iommufd_hwpt = h;
+	if (h->domain->type != DRV_DOMAIN_NESTED) {
+		rc = iommusim_error_set(err, -EINVAL, "driver returned a non-nested domain");
+		goto abort;
+	}
+	*out = h;
+	return 0;
+abort:
+	ifd_obj_abort(obj);
+	return rc;
+}
+
 static int hwpt_nested_alloc(ifd_ctx_t *ctx, ifd_hwpt_t *parent, ifd_device_t *idev,
 			     uint32_t flags, const drv_user_data_t *data, ifd_hwpt_t **out,
 			     iommusim_error_t *err)
@@ -173,20 +194,7 @@ static int hwpt_nested_alloc(ifd_ctx_t *ctx, ifd_hwpt_t *parent, ifd_device_t *i
 	h->pasid_compat = flags & UAPI_IOMMU_HWPT_ALLOC_PASID;
 	rc = drv->ops->domain_alloc_nested(drv->iommu, idev->pdev, parent->domain,
 					   drv_flags(flags), data, &h->domain, err);
-	if (rc) {
-		h->domain = NULL;
-		goto abort;
-	}
-	h->domain->iommufd_hwpt = h;
-	if (h->domain->type != DRV_DOMAIN_NESTED) {
-		rc = iommusim_error_set(err, -EINVAL, "driver returned a non-nested domain");
-		goto abort;
-	}
-	*out = h;
-	return 0;
-abort:
-	ifd_obj_abort(obj);
-	return rc;
+	return nested_finish(obj, h, rc, out, err);
 }
 
 static int viommu_nested_alloc(ifd_ctx_t *ctx, ifd_viommu_t *v, uint32_t flags,
@@ -213,20 +221,7 @@ static int viommu_nested_alloc(ifd_ctx_t *ctx, ifd_viommu_t *v, uint32_t flags,
 	h->parent = v->hwpt;
 	h->pasid_compat = flags & UAPI_IOMMU_HWPT_ALLOC_PASID;
 	rc = v->drv->ops->alloc_domain_nested(v->drv, drv_flags(flags), data, &h->domain, err);
-	if (rc) {
-		h->domain = NULL;
-		goto abort;
-	}
-	h->domain->iommufd_hwpt = h;
-	if (h->domain->type != DRV_DOMAIN_NESTED) {
-		rc = iommusim_error_set(err, -EINVAL, "driver returned a non-nested domain");
-		goto abort;
-	}
-	*out = h;
-	return 0;
-abort:
-	ifd_obj_abort(obj);
-	return rc;
+	return nested_finish(obj, h, rc, out, err);
 }
 
 int ifd_cmd_hwpt_alloc(ifd_ctx_t *ctx, struct uapi_iommu_hwpt_alloc *cmd, iommusim_error_t *err)
