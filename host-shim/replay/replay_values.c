@@ -295,25 +295,8 @@ void replay_format_field(const uapi_field_t *f, uint64_t v, char *buf, size_t le
 			return;
 		}
 	}
-	if (f && f->fmt == UAPI_FMT_FLAGS && f->names && v) {
-		size_t pos = 0;
-		uint64_t left = v;
-		buf[0] = '\0';
-		for (size_t i = 0; f->names[i].name; i++) {
-			uint64_t bit = f->names[i].value;
-			if (bit && (left & bit) == bit) {
-				int n = snprintf(buf + pos, len - pos, "%s%s", pos ? "|" : "",
-						 f->names[i].name);
-				if (n < 0 || (size_t)n >= len - pos)
-					break;
-				pos += (size_t)n;
-				left &= ~bit;
-			}
-		}
-		if (left)
-			snprintf(buf + pos, len - pos, "%s0x%" PRIx64, pos ? "|" : "", left);
+	if (f && f->fmt == UAPI_FMT_FLAGS && v && uapi_format_flags(f->names, v, buf, len) == 0)
 		return;
-	}
 	if (f && f->fmt == UAPI_FMT_DEC) {
 		if (f->attr & UAPI_ATTR_SIGNED)
 			snprintf(buf, len, "%" PRId64, (int64_t)v);

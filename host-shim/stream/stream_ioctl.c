@@ -103,33 +103,10 @@ void sio_value_for(const uapi_field_t *f, uint64_t x, stream_value_t *out, char 
 			return;
 		}
 	}
-	if (f->fmt == UAPI_FMT_FLAGS && f->names && x != 0) {
-		size_t pos = 0;
-		uint64_t left = x;
-		buf[0] = '\0';
-		for (size_t i = 0; f->names[i].name; i++) {
-			uint64_t bit = f->names[i].value;
-			if (bit && (left & bit) == bit) {
-				int n = snprintf(buf + pos, buflen - pos, "%s%s", pos ? "|" : "",
-						 f->names[i].name);
-				if (n < 0 || (size_t)n >= buflen - pos)
-					goto raw;
-				pos += (size_t)n;
-				left &= ~bit;
-			}
-		}
-		if (pos == 0)
-			goto raw;
-		if (left) {
-			int n = snprintf(buf + pos, buflen - pos, "|0x%llx",
-					 (unsigned long long)left);
-			if (n < 0 || (size_t)n >= buflen - pos)
-				goto raw;
-		}
+	if (f->fmt == UAPI_FMT_FLAGS && x != 0 && uapi_format_flags(f->names, x, buf, buflen) == 0) {
 		*out = stream_word(buf);
 		return;
 	}
-raw:
 	if (f->attr & UAPI_ATTR_SIGNED) {
 		*out = stream_snum((int64_t)x);
 		return;

@@ -2,6 +2,7 @@
 /* Lookups over the ioctl table, field access, name lists and errno names. */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -245,6 +246,34 @@ const char *uapi_name_of(const uapi_name_t *names, uint64_t value)
 		if (names[i].value == value)
 			return names[i].name;
 	return NULL;
+}
+
+int uapi_format_flags(const uapi_name_t *names, uint64_t v, char *buf, size_t len)
+{
+	size_t pos = 0;
+	uint64_t left = v;
+
+	if (!names || !len)
+		return -1;
+	buf[0] = '\0';
+	for (size_t i = 0; names[i].name; i++) {
+		uint64_t bit = names[i].value;
+		if (bit && (left & bit) == bit) {
+			int n = snprintf(buf + pos, len - pos, "%s%s", pos ? "|" : "", names[i].name);
+			if (n < 0 || (size_t)n >= len - pos)
+				return -1;
+			pos += (size_t)n;
+			left &= ~bit;
+		}
+	}
+	if (pos == 0)
+		return -1;
+	if (left) {
+		int n = snprintf(buf + pos, len - pos, "|0x%" PRIx64, left);
+		if (n < 0 || (size_t)n >= len - pos)
+			return -1;
+	}
+	return 0;
 }
 
 /* ---- errno names ------------------------------------------------------------------------ */

@@ -180,6 +180,10 @@ bool uapi_field_fits(const uapi_field_t *f, uint64_t v);
 int uapi_name_lookup(const uapi_name_t *names, const char *name, uint64_t *value);
 /* The name of value in an enum list, or NULL. */
 const char *uapi_name_of(const uapi_name_t *names, uint64_t value);
+/* Writes v as flag names joined by '|' ("READABLE|WRITEABLE"), bits no name covers as a
+ * trailing "|0x..". Returns 0, or -1 (buf unspecified) when no named bit is set or the text
+ * does not fit in len bytes: the caller then writes the number. */
+int uapi_format_flags(const uapi_name_t *names, uint64_t v, char *buf, size_t len);
 
 /* ---- size rules ----------------------------------------------------------------------- */
 
