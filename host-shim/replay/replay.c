@@ -62,7 +62,6 @@ void replay_destroy(replay_t *r)
 	replay_host_free(r);
 	stream_line_free(&r->sysline);
 	stream_vars_destroy(r->vars);
-	free(r->opfix);
 	free(r->fds);
 	free(r->mm);
 	free(r->tables);
@@ -415,32 +414,8 @@ static int run_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 	return 0;
 }
 
-/* A line whose operator the reader saw quoted (replay_optext.c) with the columns it has in
- * the stream as written: everything after the operator moves back by the two quotes. */
-static int unshift(const stream_line_t *l, unsigned shift, stream_line_t *out)
-{
-	stream_line_init(out);
-	if (stream_line_copy(out, l))
-		return -ENOMEM;
-	unsigned op_col = out->npos > 2 ? out->pos[2].col : 0;
-	for (size_t i = 0; i < out->npos; i++)
-		if (out->pos[i].col > op_col && i > 2)
-			out->pos[i].col -= shift;
-	for (size_t i = 0; i < out->nargs; i++) {
-		out->args[i].col -= out->args[i].col > shift ? shift : 0;
-		out->args[i].v.col -= out->args[i].v.col > shift ? shift : 0;
-	}
-	for (size_t i = 0; i < out->nres; i++) {
-		out->res[i].col -= out->res[i].col > shift ? shift : 0;
-		out->res[i].v.col -= out->res[i].v.col > shift ? shift : 0;
-	}
-	return 0;
-}
-
 int replay_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 {
-	unsigned shift;
-	int rc;
 
 	if (r->stopped) {
 		if (err)
@@ -449,19 +424,7 @@ int replay_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 	}
 	if (l->kind != STREAM_LINE_COMMAND)
 		return 0;
-	shift = r->nopfix ? replay_optext_shift(r, l) : 0;
-	if (!shift)
-		return run_line(r, l, err);
-	stream_line_t fixed;
-	if (unshift(l, shift, &fixed)) {
-		iommusim_error_t e;
-		stream_line_free(&fixed);
-		rc = stream_line_error(l, 0, &e, -ENOMEM, "out of memory");
-		return stop(r, rc, &e, err);
-	}
-	rc = run_line(r, &fixed, err);
-	stream_line_free(&fixed);
-	return rc;
+	return run_line(r, l, err);
 }
 
 int replay_finish(replay_t *r, iommusim_error_t *err)
@@ -512,39 +475,11 @@ int replay_run_reader(replay_t *r, stream_reader_t *rd, iommusim_error_t *err)
 	return replay_finish(r, err);
 }
 
-static int run_text(replay_t *r, const char *text, size_t len, const char *name,
-		    iommusim_error_t *err)
-{
-	stream_reader_t *rd = stream_reader_from_memory(text, len, name, 0);
-	int rc;
-
-	if (!rd) {
-		iommusim_error_t e;
-		rc = iommusim_error_set(&e, -ENOMEM, "replay: out of memory");
-		return stop(r, rc, &e, err);
-	}
-	rc = replay_run_reader(r, rd, err);
-	stream_reader_close(rd);
-	return rc;
-}
-
 int replay_run_file(replay_t *r, const char *path, iommusim_error_t *err)
 {
 	stream_reader_t *rd;
-	char *text = NULL;
-	size_t len = 0;
-	int rc = replay_optext_file(r, path, &text, &len, err);
+	int rc = stream_reader_open(&rd, path, 0, err);
 
-	if (rc) {
-		stop(r, rc, err, NULL);
-		return rc;
-	}
-	if (text) {
-		rc = run_text(r, text, len, path, err);
-		free(text);
-		return rc;
-	}
-	rc = stream_reader_open(&rd, path, 0, err);
 	if (rc) {
 		stop(r, rc, err, NULL);
 		return rc;
@@ -557,20 +492,17 @@ int replay_run_file(replay_t *r, const char *path, iommusim_error_t *err)
 int replay_run_memory(replay_t *r, const char *text, size_t len, const char *name,
 		      iommusim_error_t *err)
 {
-	char *fixed = NULL;
-	size_t flen = 0;
-	int rc = replay_optext_memory(r, text, len, name, &fixed, &flen, err);
+	stream_reader_t *rd = stream_reader_from_memory(text, len, name, 0);
+	int rc;
 
-	if (rc) {
-		stop(r, rc, err, NULL);
-		return rc;
+	if (!rd) {
+		iommusim_error_t e;
+		rc = iommusim_error_set(&e, -ENOMEM, "replay: out of memory");
+		return stop(r, rc, &e, err);
 	}
-	if (fixed) {
-		rc = run_text(r, fixed, flen, name, err);
-		free(fixed);
-		return rc;
-	}
-	return run_text(r, text, len, name, err);
+	rc = replay_run_reader(r, rd, err);
+	stream_reader_close(rd);
+	return rc;
 }
 
 /* ---- accessors -------------------------------------------------------------------------------- */

@@ -120,10 +120,6 @@ struct replay {
 
 	uint64_t scratch_va;             /* user memory for ioctl payloads, reused */
 	uint64_t scratch_len;
-
-	/* Lines whose comparison operator was quoted before reading (replay_optext.c). */
-	unsigned *opfix;
-	size_t nopfix;
 };
 
 /* A stable copy of a stream name for mismatch records ("" for NULL). */
@@ -261,18 +257,5 @@ bool replay_iommu_busy(replay_t *r, size_t iommu, char *buf, size_t len);
 /* The simulated descriptor a stream fd that was never opened (or was closed) turns into: a
  * number no simulated process has open, so the call fails with EBADF as it did when recorded. */
 #define REPLAY_FD_NOT_OPEN 0x3fffffff
-
-/* ---- comparison operators (replay_optext.c) ---------------------------------------------------- */
-
-/* Reads a whole stream from path or memory into a text in which the bare comparison
- * operator of each `expect stat` line the reader would refuse is quoted; notes those lines in
- * r. *out is malloc'd (NULL: the original can be read as it is). */
-int replay_optext_file(replay_t *r, const char *path, char **out, size_t *len,
-		       iommusim_error_t *err);
-int replay_optext_memory(replay_t *r, const char *text, size_t len, const char *name,
-			 char **out, size_t *outlen, iommusim_error_t *err);
-/* How many columns the quoting moved what follows the operator of line l (0 or 2);
- * replay_line gives the verbs the columns as written. */
-unsigned replay_optext_shift(const replay_t *r, const stream_line_t *l);
 
 #endif
