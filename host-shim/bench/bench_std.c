@@ -31,6 +31,17 @@ static const bench_std_metric_t std_metrics[] = {
 	  "drv.vtd.qi.sync_cycles.sum * 1000 / param.drv.vtd.cpu_mhz / drv.vtd.unmap.calls",
 	  "ns", BENCH_LOWER, false,
 	  "the same in nanoseconds" },
+	{ "fq_flush_cycles",
+	  "drv.vtd.fq.flush_cycles.sum / drv.vtd.fq.flush_cycles.count",
+	  "cycles", BENCH_LOWER, false,
+	  "time of one flush-queue flush (deferred policy) as the driver sees it, from building "
+	  "its first descriptor to the completion of its last wait, in CPU cycles "
+	  "(drv.vtd.cpu_mhz); undefined when the window has no flush-queue flush" },
+	{ "fq_flush_entries",
+	  "drv.vtd.fq.flush_entries.sum / drv.vtd.fq.flush_entries.count",
+	  "entries", BENCH_HIGHER, false,
+	  "queued unmaps one flush-queue flush covered, on average (more entries share one "
+	  "flush); undefined when the window has no flush-queue flush" },
 	{ "invals_per_sec",
 	  "(vtd.iq.desc.iotlb + vtd.iq.desc.piotlb) * 1e9 / bench.sim_ns",
 	  "1/s", BENCH_HIGHER, false,

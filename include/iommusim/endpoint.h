@@ -5,9 +5,9 @@
  * enabled and retries after a successful response, and answers ATS invalidation requests
  * after a configurable delay (or never, to model a broken device).
  *
- * DMA. A DMA is split into chunks that never cross a 4 KiB page. Chunks run one after the
- * other (the engine keeps one request outstanding; several engines or DMAs issued at the same
- * time model concurrency). With L the one-way link latency, a chunk issued at time t:
+ * DMA. Unless it is a posted write (below), a DMA is split into chunks that never cross a
+ * 4 KiB page. Chunks run one after the other (the engine keeps one request outstanding;
+ * several engines or DMAs issued at the same time model concurrency). With L the one-way link latency, a chunk issued at time t:
  *   without ATS:  UNTRANSLATED request reaching the IOMMU at t + L; memory access at the
  *                 model's done time, to the address it returned;
  *   with ATS:     ATC lookup until t + atc_lookup = c. On a miss an ATS_TRANSLATE request
@@ -29,6 +29,33 @@
  * the chunk goes out as an UNTRANSLATED request instead (PCIe ATS "U" bit). An ATS answer
  * PAGE_REQUEST, or OK without the needed permission, sends a page request when PRI is enabled
  * and fails the DMA with IOMMUSIM_DMA_FAULT (the model's fault_reason) otherwise.
+ *
+ * Posted stream (posted = true). A WRITE DMA goes out as TLPs of at most mps bytes that
+ * never cross an mps boundary (so never a 4 KiB page); read DMAs keep the chunk engine. The
+ * device does not wait for a TLP's memory write before sending the next (posted writes), and
+ * the IOMMU takes the TLPs in order. For TLP k of len_k bytes of a DMA issued at t:
+ *   ready_k:  without ATS, t. With ATS, the ATC lookup (and on a miss the ATS translation
+ *             request, as for a chunk) starts at ready_{k-1} (t for the first TLP, the
+ *             retry time for the TLP a page response let through), so the
+ *             device looks one TLP up at a time, in order; ready_k is when the TLP may leave;
+ *   s_k = max(ready_k, link_free): the device sends it; with link_gbps > 0 the link is then
+ *             busy until link_free = s_k + len_k x 8 / link_gbps ns (rounded to the ps);
+ *             link_gbps = 0 leaves link_free alone (serialisation not modelled);
+ *   a_k = s_k + L: it reaches the IOMMU;
+ *   x_k = max(a_k, stream_accept): the IOMMU takes it; the request (UNTRANSLATED, or
+ *             TRANSLATED with ATS) is issued at x_k;
+ *   stream_accept = the answer's accept, or its done when accept is 0 or before x_k: when the
+ *             IOMMU can take the next TLP (a hit pipelines, a miss holds the stream);
+ *   the TLP's bytes are written at the answer's done, as for a chunk.
+ * link_free and stream_accept belong to the endpoint and carry over from DMA to DMA. The DMA's
+ * done is its last TLP's memory completion (the latest one). Faults, memory errors and PRI
+ * work as for chunks, per TLP: the DMA stops (or is parked and later retries) at the failing
+ * TLP, done_bytes counting the whole TLPs moved before it; the PRI retry count starts again
+ * for each page the DMA moves past. Counters: stream.tlps (TLPs the IOMMU took, a failing one
+ * included), stream.bytes (bytes they moved), stream.busy_ps (the sum over TLPs of
+ * stream_accept - x_k: the time the IOMMU's in-order acceptance was busy with the stream).
+ * stream.bytes x 8 / stream.busy_ps x 1000 is the stream's throughput in Gb/s when the device
+ * always has data to send (IOMMU-bound); it excludes idle time between DMAs.
  *
  * PRI. A page request (IOMMUSIM_MSG_PAGE_REQ, last = true, one page per group) carries a PRG
  * index (the lowest free one of 512) and goes to the model's device_msg arriving at the
@@ -58,8 +85,8 @@
  * Counters (in the stats registry, "<name>." followed by): dma, dma.bytes, dma.ok, dma.fault,
  * dma.mem_error, dma.pri_failed, req.untranslated, req.ats, req.translated, atc.hit, atc.miss,
  * atc.perm_miss, atc.fill, atc.evict, page_req, prg_resp, prg_resp.fail, prg_resp.unexpected,
- * pri.retry, inval, inval.entries, inval.cpl, inval.cpl_err; histogram dma.latency (ps, DMAs
- * that ended, from issue to done).
+ * pri.retry, inval, inval.entries, inval.cpl, inval.cpl_err, stream.tlps, stream.bytes,
+ * stream.busy_ps; histogram dma.latency (ps, DMAs that ended, from issue to done).
  */
 #ifndef IOMMUSIM_ENDPOINT_H
 #define IOMMUSIM_ENDPOINT_H
@@ -77,7 +104,8 @@ extern "C" {
 
 /* Parameters "endpoint.*": ats (off), pasid_bits (20), atc_sets (16), atc_ways (4), atc_repl
  * (lru), pri (off), max_pri_retries (3), inval_delay_ns (1000), inval_never (off),
- * atc_lookup_ns (4), link_latency_ns (225). `iommusim params endpoint` prints them with help. */
+ * atc_lookup_ns (4), link_latency_ns (225), posted (off), mps (256), link_gbps (0).
+ * `iommusim params endpoint` prints them with help. */
 extern const iommusim_component_t iommusim_endpoint_component;
 
 typedef struct iommusim_endpoint_cfg {
@@ -92,6 +120,9 @@ typedef struct iommusim_endpoint_cfg {
 	bool inval_never;                /* never answer ATS invalidations */
 	iommusim_time_t atc_lookup;      /* ATC lookup time */
 	iommusim_time_t link_latency;    /* one-way endpoint <-> IOMMU latency */
+	bool posted;                     /* write DMAs go out as a posted stream of TLPs */
+	unsigned mps;                    /* Max_Payload_Size: a power of two, 128 .. 4096 */
+	double link_gbps;                /* link data rate for the stream; 0 = not modelled */
 } iommusim_endpoint_cfg_t;
 
 /* The defaults of iommusim_endpoint_component applied to cfg (rid 0). */
@@ -120,7 +151,8 @@ typedef struct iommusim_endpoint iommusim_endpoint_t;
 /* Creates an endpoint that translates through iommu and moves data through mem (the
  * system side of the IOMMU). Counters go to stats as "<name>.*" (stats may be NULL: no
  * counters are published). name NULL means "ep". NULL iommu/mem/sched, a pasid_bits above
- * 20, max_pri_retries 0 or a bad ATC geometry give NULL with -EINVAL in err. */
+ * 20, max_pri_retries 0, an mps that is not a power of two in 128 .. 4096, a negative or
+ * non-finite link_gbps or a bad ATC geometry give NULL with -EINVAL in err. */
 iommusim_endpoint_t *iommusim_endpoint_create(const iommusim_endpoint_cfg_t *cfg, const char *name,
 					      iommusim_model_t *iommu, iommusim_mem_port_t *mem,
 					      iommusim_sched_t *sched, iommusim_stats_t *stats,

@@ -84,6 +84,10 @@ typedef struct iommusim_xlate_resp {
 	uint64_t page_size;          /* bytes covered by the translation (naturally aligned) */
 	bool untranslated_only;      /* ATS: the device must not cache it (e.g. pass-through off) */
 	iommusim_time_t done;        /* completion time */
+	/* When the IOMMU can take the next request of the same in-order stream (a requester's
+	 * posted writes): before done when the translation pipelines behind it, done when it
+	 * blocks the stream. 0 means "the model does not say": the caller treats it as done. */
+	iommusim_time_t accept;
 	iommusim_xlate_cost_t cost;
 } iommusim_xlate_resp_t;
 

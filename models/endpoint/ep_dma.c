@@ -2,7 +2,8 @@
 /*
  * The endpoint's DMA engine: splits a DMA into 4 KiB chunks and runs each through the ATC,
  * the IOMMU model and the memory port. The timing of a chunk is spelled out in
- * include/iommusim/endpoint.h; the code follows it step by step.
+ * include/iommusim/endpoint.h; the code follows it step by step. Posted writes
+ * (endpoint.posted) go to the stream of ep_stream.c, which reuses the ATS and send steps.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,12 +18,6 @@
 /* Permissions an ATS translation completion grants that a chunk may need (R, W, Exe). */
 #define EP_ACC_RWX (IOMMUSIM_ACC_READ | IOMMUSIM_ACC_WRITE | IOMMUSIM_ACC_EXEC)
 #define EP_ACC_ALL (EP_ACC_RWX | IOMMUSIM_ACC_PRIV)
-
-enum ep_chunk_outcome {
-	EP_CHUNK_DONE,
-	EP_CHUNK_FAILED,   /* st->res holds the failure */
-	EP_CHUNK_PARKED,   /* waiting for a page-request response */
-};
 
 bool ep_pasid_ok(const struct iommusim_endpoint *ep, bool pasid_valid, uint32_t pasid)
 {
@@ -116,15 +111,10 @@ static void ep_atc_fill_resp(struct iommusim_endpoint *ep, uint64_t page, uint64
 		ep_count(ep, EP_C_ATC_EVICT, 1);
 }
 
-/*
- * The ATS part of a chunk: ATC lookup, and on a miss an ATS translation request. Returns
- * EP_CHUNK_DONE with *pa and *ready (when the TRANSLATED request may leave the device), or
- * with *untranslated set when the chunk must go out untranslated from *ready; or a failure,
- * or parks the DMA for a page request.
- */
-static enum ep_chunk_outcome ep_chunk_ats(struct iommusim_endpoint *ep, struct ep_dma_state **stp,
-					  uint64_t iova, iommusim_time_t t, uint64_t *pa,
-					  iommusim_time_t *ready, bool *untranslated)
+/* The ATS part of a chunk or TLP (see ep_internal.h). */
+enum ep_chunk_outcome ep_chunk_ats(struct iommusim_endpoint *ep, struct ep_dma_state **stp,
+				   uint64_t iova, iommusim_time_t t, uint64_t *pa,
+				   iommusim_time_t *ready, bool *untranslated)
 {
 	struct ep_dma_state *st = *stp;
 	const iommusim_time_t link = ep->cfg.link_latency;
@@ -175,51 +165,58 @@ static enum ep_chunk_outcome ep_chunk_ats(struct iommusim_endpoint *ep, struct e
 	return EP_CHUNK_DONE;
 }
 
+/* The request of a chunk or TLP and its memory access (see ep_internal.h). */
+enum ep_chunk_outcome ep_chunk_send(struct iommusim_endpoint *ep, struct ep_dma_state *st,
+				    uint64_t iova, size_t len, bool untranslated, uint64_t pa,
+				    iommusim_time_t issue, iommusim_xlate_resp_t *resp,
+				    iommusim_time_t *mdone)
+{
+	const iommusim_time_t link = ep->cfg.link_latency;
+	unsigned need = ep_dma_access(&st->dma);
+	uint8_t *buf = (uint8_t *)st->dma.buf + st->pos;
+	int rc;
+
+	ep_chunk_request(ep, st, untranslated ? IOMMUSIM_REQ_UNTRANSLATED : IOMMUSIM_REQ_TRANSLATED,
+			 untranslated ? iova : pa, len, need, issue, resp);
+	*mdone = resp->done;
+	if (resp->status != IOMMUSIM_XLATE_OK)
+		return ep_chunk_fail(st, IOMMUSIM_DMA_FAULT, resp->fault_reason, iova,
+				     iommusim_time_add(resp->done, link));
+	/* A TRANSLATED request: the device put pa on the wire; the IOMMU only checked it. */
+	if (untranslated)
+		pa = resp->addr;
+	if (st->dma.write)
+		rc = iommusim_port_write(ep->mem, pa, buf, len, resp->done, mdone);
+	else
+		rc = iommusim_port_read(ep->mem, pa, buf, len, resp->done, mdone);
+	*mdone = iommusim_time_max(*mdone, resp->done);
+	if (rc != 0)
+		return ep_chunk_fail(st, IOMMUSIM_DMA_MEM_ERROR, 0, iova,
+				     iommusim_time_add(*mdone, link));
+	return EP_CHUNK_DONE;
+}
+
 /* Runs one chunk [iova, iova + len) within a page, starting at t; *end gets when it ends. */
 static enum ep_chunk_outcome ep_chunk(struct iommusim_endpoint *ep, struct ep_dma_state **stp,
 				      uint64_t iova, size_t len, iommusim_time_t t,
 				      iommusim_time_t *end)
 {
-	const iommusim_time_t link = ep->cfg.link_latency;
-	struct ep_dma_state *st = *stp;
-	unsigned need = ep_dma_access(&st->dma);
 	bool untranslated = ep->atc == NULL;
 	iommusim_time_t ready = t, mdone;
 	iommusim_xlate_resp_t r;
 	uint64_t pa = 0;
-	uint8_t *buf = (uint8_t *)st->dma.buf + st->pos;
-	int rc;
+	enum ep_chunk_outcome oc;
 
 	if (ep->atc) {
-		enum ep_chunk_outcome oc = ep_chunk_ats(ep, stp, iova, t, &pa, &ready, &untranslated);
+		oc = ep_chunk_ats(ep, stp, iova, t, &pa, &ready, &untranslated);
 		if (oc != EP_CHUNK_DONE)
 			return oc;
-		if (!untranslated) {
-			ep_chunk_request(ep, st, IOMMUSIM_REQ_TRANSLATED, pa, len, need,
-					 iommusim_time_add(ready, link), &r);
-			if (r.status != IOMMUSIM_XLATE_OK)
-				return ep_chunk_fail(st, IOMMUSIM_DMA_FAULT, r.fault_reason, iova,
-						     iommusim_time_add(r.done, link));
-			/* The device put pa on the wire; the IOMMU only checked it. */
-		}
 	}
-	if (untranslated) {
-		ep_chunk_request(ep, st, IOMMUSIM_REQ_UNTRANSLATED, iova, len, need,
-				 iommusim_time_add(ready, link), &r);
-		if (r.status != IOMMUSIM_XLATE_OK)
-			return ep_chunk_fail(st, IOMMUSIM_DMA_FAULT, r.fault_reason, iova,
-					     iommusim_time_add(r.done, link));
-		pa = r.addr;
-	}
-	if (st->dma.write)
-		rc = iommusim_port_write(ep->mem, pa, buf, len, r.done, &mdone);
-	else
-		rc = iommusim_port_read(ep->mem, pa, buf, len, r.done, &mdone);
-	mdone = iommusim_time_max(mdone, r.done);
-	if (rc != 0)
-		return ep_chunk_fail(st, IOMMUSIM_DMA_MEM_ERROR, 0, iova,
-				     iommusim_time_add(mdone, link));
-	*end = st->dma.write ? mdone : iommusim_time_add(mdone, link);
+	oc = ep_chunk_send(ep, *stp, iova, len, untranslated, pa,
+			   iommusim_time_add(ready, ep->cfg.link_latency), &r, &mdone);
+	if (oc != EP_CHUNK_DONE)
+		return oc;
+	*end = (*stp)->dma.write ? mdone : iommusim_time_add(mdone, ep->cfg.link_latency);
 	return EP_CHUNK_DONE;
 }
 
@@ -227,6 +224,8 @@ bool ep_dma_run(struct iommusim_endpoint *ep, struct ep_dma_state **stp, iommusi
 {
 	struct ep_dma_state *st = *stp;
 
+	if (ep->cfg.posted && st->dma.write)
+		return ep_stream_run(ep, stp, t);
 	st->res.status = IOMMUSIM_DMA_OK;
 	while (st->pos < st->dma.len) {
 		uint64_t iova = st->dma.iova + st->pos;

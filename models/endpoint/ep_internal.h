@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internal state of the endpoint model, shared by the files of models/endpoint/ only:
- * endpoint.c (parameters, life cycle, messages, ATS invalidation), ep_dma.c (the DMA engine),
- * ep_pri.c (page requests and retries) and ep_atc.c (the device TLB).
+ * endpoint.c (parameters, life cycle, messages, ATS invalidation), ep_dma.c (the DMA engine:
+ * chunks), ep_stream.c (posted writes as a stream of TLPs), ep_pri.c (page requests and
+ * retries) and ep_atc.c (the device TLB).
  */
 #ifndef EP_INTERNAL_H
 #define EP_INTERNAL_H
@@ -20,6 +21,9 @@
 #define EP_ITAG_MAX 31u
 /* PCIe PASID TLP prefix: 20 bits (PCIe 6.20). */
 #define EP_PASID_BITS_MAX 20u
+/* Max_Payload_Size encodings: 128 to 4096 bytes (PCIe 7.5.3.4, Device Control). */
+#define EP_MPS_MIN 128u
+#define EP_MPS_MAX 4096u
 
 /* Counter slots, published as "<name>.<counter name>" (see ep_counter_names in endpoint.c). */
 enum ep_ctr {
@@ -46,6 +50,9 @@ enum ep_ctr {
 	EP_C_INVAL_ENTRIES,
 	EP_C_INVAL_CPL,
 	EP_C_INVAL_CPL_ERR,
+	EP_C_STREAM_TLPS,
+	EP_C_STREAM_BYTES,
+	EP_C_STREAM_BUSY_PS,
 	EP_C_COUNT
 };
 
@@ -56,6 +63,7 @@ struct ep_dma_state {
 	iommusim_dma_t dma;            /* a copy; dma.buf is the caller's */
 	size_t pos;                    /* bytes done */
 	iommusim_time_t issued;        /* when the DMA was issued (for dma.latency) */
+	iommusim_time_t mem_done;      /* posted stream: latest memory completion so far */
 	unsigned page_retries;         /* retries of the current page after PRI responses */
 	uint32_t prg;                  /* PRG index while waiting */
 	struct ep_event *retry;        /* the scheduled retry, if any */
@@ -102,6 +110,10 @@ struct iommusim_endpoint {
 	unsigned dma_pending;                       /* waiting or scheduled to resume */
 	unsigned inval_pending;
 	struct ep_event *events;                    /* live scheduled events */
+
+	/* The posted stream (ep_stream.c); both persist across DMAs. */
+	iommusim_time_t link_free;      /* the link can start serialising the next TLP */
+	iommusim_time_t stream_accept;  /* the IOMMU can take the stream's next TLP */
 };
 
 static inline void ep_count(struct iommusim_endpoint *ep, enum ep_ctr c, uint64_t n)
@@ -118,8 +130,33 @@ void ep_event_done(struct iommusim_endpoint *ep, struct ep_event *ev);
 /* The DMA engine (ep_dma.c). Runs *stp from its pos at time t until it ends or waits for a
  * page request. Returns true when the DMA ended ((*stp)->res final), false when it waits
  * (parked by ep_pri_request). Either way *stp may have become the heap copy of a DMA that
- * started on the caller's stack: on_heap tells. */
+ * started on the caller's stack: on_heap tells. A posted write goes to ep_stream_run. */
 bool ep_dma_run(struct iommusim_endpoint *ep, struct ep_dma_state **stp, iommusim_time_t t);
+
+/* One piece of a DMA (a chunk, or a TLP of the posted stream), shared by ep_dma.c and
+ * ep_stream.c. */
+enum ep_chunk_outcome {
+	EP_CHUNK_DONE,
+	EP_CHUNK_FAILED,   /* st->res holds the failure */
+	EP_CHUNK_PARKED,   /* waiting for a page-request response */
+};
+/* The ATS part of a piece at iova: ATC lookup from t and, on a miss, an ATS translation
+ * request. EP_CHUNK_DONE gives *pa and *ready (when the request may leave the device), or
+ * *untranslated when the piece must go out untranslated from *ready; else the DMA failed
+ * or was parked for a page request (*stp may then be its heap copy). */
+enum ep_chunk_outcome ep_chunk_ats(struct iommusim_endpoint *ep, struct ep_dma_state **stp,
+				   uint64_t iova, iommusim_time_t t, uint64_t *pa,
+				   iommusim_time_t *ready, bool *untranslated);
+/* Sends the piece [iova, iova + len) (at st->pos of the DMA) as an UNTRANSLATED request, or
+ * a TRANSLATED one for pa, reaching the IOMMU at issue; then moves its bytes at the answer's
+ * done. *resp gets the answer (done never before issue), *mdone the memory completion. */
+enum ep_chunk_outcome ep_chunk_send(struct iommusim_endpoint *ep, struct ep_dma_state *st,
+				    uint64_t iova, size_t len, bool untranslated, uint64_t pa,
+				    iommusim_time_t issue, iommusim_xlate_resp_t *resp,
+				    iommusim_time_t *mdone);
+
+/* The posted stream (ep_stream.c): runs a write DMA as TLPs, as ep_dma_run does. */
+bool ep_stream_run(struct iommusim_endpoint *ep, struct ep_dma_state **stp, iommusim_time_t t);
 /* Accounts a DMA that ended (counters, histogram). */
 void ep_dma_finish(struct iommusim_endpoint *ep, struct ep_dma_state *st);
 /* PASID checks shared by the DMA and ATS entry points. */

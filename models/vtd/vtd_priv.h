@@ -30,6 +30,7 @@ struct vtd_op {
 	bool walker_held;
 	unsigned walker_slot;
 	bool fpd;                      /* an FPD bit was seen: qualified faults are not recorded */
+	iommusim_time_t stage_max;     /* the slowest pipeline stage the request passed through */
 };
 
 static inline void vtd_op_begin(struct vtd_op *op, struct vtd *v, iommusim_time_t t,
@@ -41,6 +42,7 @@ static inline void vtd_op_begin(struct vtd_op *op, struct vtd *v, iommusim_time_
 	op->walker_held = false;
 	op->walker_slot = 0;
 	op->fpd = false;
+	op->stage_max = 0;
 }
 /* Takes a walker slot (once per request) before the first memory access. */
 void vtd_op_walker(struct vtd_op *op);
@@ -51,11 +53,13 @@ static inline void vtd_op_end(struct vtd_op *op)
 	if (op->walker_held)
 		vtd_op_release(op);
 }
-/* Adds a cache lookup's latency. */
+/* Adds a cache lookup's latency; the lookup is one stage of the translation pipeline. */
 static inline void vtd_op_lookup(struct vtd_op *op, iommusim_time_t lat)
 {
 	op->t += lat;
 	op->cost->lookup_ps += lat;
+	if (lat > op->stage_max)
+		op->stage_max = lat;
 }
 /* Reads a structure through the memory port (takes a walker slot first) and adds the
  * per-entry processing step. stage: 0 first level, 1 second level (level 1..5), -1 root or

@@ -62,7 +62,7 @@ if grep -q '"status": "mismatch"' "$TMP/mm.json"; then PASS=$((PASS + 1)); else
 expect_exit 0 "bench the microbenchmark" -- "$BIN" bench --out "$TMP/a.json" \
 	--sweep drv.vtd.flush=strict,batched "$MICRO"
 expect_grep out "unmap_inval_cycles" "prints the metrics"
-expect_grep out "6 runs: 6 ok" "3 sizes x 2 policies"
+expect_grep out "18 runs: 18 ok" "3 sizes x 3 scopes x 2 policies"
 expect_exit 0 "bench it again" -- "$BIN" bench --quiet --out "$TMP/b.json" \
 	--sweep drv.vtd.flush=strict,batched "$MICRO"
 if [ -s "$TMP/b.json" ] && ! grep -q . "$TMP/out"; then PASS=$((PASS + 1)); else

@@ -21,8 +21,10 @@
  * around qi_submit_sync measures); drv.<name>.unmap.inval each flushed unmap's invalidation
  * time as the driver sees it, from building its first descriptor to the completion of its
  * last wait (so a strict flush's second submit and the CPU work between submits count), and
- * unmap.inval_cycles the same in CPU cycles. Operations must not be called from inside a
- * scheduler event (they run the scheduler; a wait there fails with -EBUSY).
+ * unmap.inval_cycles the same in CPU cycles; fq.flush, fq.flush_cycles and fq.flush_entries
+ * the same span of each flush-queue flush (deferred policy) and the unmaps it covered. The
+ * flushes' granularity follows drv.vtd.inval_scope. Operations must not be called from
+ * inside a scheduler event (they run the scheduler; a wait there fails with -EBUSY).
  *
  * Interrupt handlers. The fault-event and page-request handlers run from ops->advance and
  * vtd_drv_poll(): fault records become entries of the fault log (vtd_drv_fault_log), page
@@ -33,9 +35,10 @@
  * devtlb, wait, piotlb, pc, pdevtlb, pgrp_resp), qi.errors.iqe, qi.errors.ite,
  * qi.timeouts, histogram qi.wait (ps per synchronous submit), histogram qi.sync_cycles,
  * histogram unmap.inval (ps per flushed unmap, see above), histogram unmap.inval_cycles,
+ * histograms fq.flush (ps per flush-queue flush), fq.flush_cycles, fq.flush_entries,
  * flush.strict, flush.batched, flush.deferred (flush-queue
  * flushes), flush.fq_full, flush.fq_timer, flush.queued, flush.skipped (skip_flush),
- * flush.psi, flush.dsi, flush.devtlb, flush.cm_map, map.calls, map.bytes,
+ * flush.psi, flush.dsi, flush.global, flush.devtlb, flush.cm_map, map.calls, map.bytes,
  * map.pages_4k/2m/1g, unmap.calls, unmap.bytes, unmap.superpage_whole, pt.tables,
  * pt.tables_freed, pt.pte_writes, mmio.reads, mmio.writes, cpu_ps, prq.requests, prq.bad,
  * prq.responses, fault.records, dirty.cleared.

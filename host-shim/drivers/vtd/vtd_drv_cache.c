@@ -26,6 +26,12 @@
  * domain whole (cache_tag_flush_all) when drv.vtd.fq_size unmaps are queued or
  * drv.vtd.fq_timeout_ns after the first (the iommu-dma flush queue). Page-table frames
  * removed by unmap are freed only after the flush that covers them.
+ *
+ * Scope (drv.vtd.inval_scope), for measuring each granularity: auto is the above; domain
+ * makes every IOTLB tag of an unmap's flush domain-selective (PASID-selective for first
+ * level), as past psi_threshold, device TLBs still by range; global replaces the IOTLB tags
+ * by one global IOTLB invalidation and flushes every device TLB of the domain whole. The
+ * flush queue's flush is domain-selective under auto and domain, global under global.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -255,21 +261,46 @@ static void tag_flush_range(struct unit_ctx *c, uint64_t start, uint64_t last)
 	tag_flush_unit(c, addr, am);
 }
 
+static bool tag_is_iotlb(const struct vdrv_tag *t)
+{
+	return t->type == VDRV_TAG_IOTLB || t->type == VDRV_TAG_NEST_IOTLB;
+}
+
+/* [start, last] of every tag; whole: the IOTLB tags domain- / PASID-selective. */
+static void flush_range_tags(struct vdrv_domain *dom, uint64_t start, uint64_t last, bool ih,
+			     bool whole, struct vdrv_batch *b)
+{
+	struct unit_ctx c = { .dom = dom, .ih = ih, .b = b };
+
+	for (size_t i = 0; i < dom->ntags; i++) {
+		c.tag = &dom->tags[i];
+		if (whole && tag_is_iotlb(c.tag))
+			tag_flush_unit(&c, 0, VDRV_DEVTLB_ALL);
+		else
+			tag_flush_range(&c, start, last);
+	}
+}
+
 void vdrv_flush_range(struct vdrv_domain *dom, uint64_t start, uint64_t last, bool ih,
 		     struct vdrv_batch *b)
 {
 	struct vdrv_iommu *v = dom->v;
 	uint64_t pages = (last >> VTD_PAGE_SHIFT) - (start >> VTD_PAGE_SHIFT) + 1;
-	bool whole = v->cfg.psi_threshold && pages > v->cfg.psi_threshold;
-	struct unit_ctx c = { .dom = dom, .ih = ih, .b = b };
 
-	for (size_t i = 0; i < dom->ntags; i++) {
-		c.tag = &dom->tags[i];
-		if (whole && (c.tag->type == VDRV_TAG_IOTLB || c.tag->type == VDRV_TAG_NEST_IOTLB))
-			tag_flush_unit(&c, 0, VDRV_DEVTLB_ALL);
-		else
-			tag_flush_range(&c, start, last);
-	}
+	flush_range_tags(dom, start, last, ih,
+			 v->cfg.psi_threshold && pages > v->cfg.psi_threshold, b);
+}
+
+/* cache_tag_flush_devtlb_all: a device-TLB invalidation of every address, without PASID. */
+static void flush_devtlb_all(struct vdrv_iommu *v, const struct vdrv_tag *t, struct vdrv_batch *b)
+{
+	uint64_t d[4];
+
+	if (!t->dev->ats || !(v->gcmd & VTD_GCMD_TE))
+		return;
+	vdrv_desc_devtlb(d, t->dev->rid, t->dev->pfsid, t->dev->qdep, 0, VDRV_DEVTLB_ALL);
+	(*v->st.flush_devtlb)++;
+	vdrv_batch_add(v, b, d);
 }
 
 void vdrv_flush_all(struct vdrv_domain *dom, struct vdrv_batch *b)
@@ -280,22 +311,38 @@ void vdrv_flush_all(struct vdrv_domain *dom, struct vdrv_batch *b)
 	for (size_t i = 0; i < dom->ntags; i++) {
 		const struct vdrv_tag *t = &dom->tags[i];
 
-		if (t->type == VDRV_TAG_IOTLB || t->type == VDRV_TAG_NEST_IOTLB) {
-			if (dom->first_level)
-				vdrv_desc_piotlb(d, t->did, t->pasid, 0, 0, true, false);
-			else
-				vdrv_desc_iotlb(v, d, VDRV_G_DOMAIN, t->did, 0, 0, false);
-			(*v->st.flush_dsi)++;
-		} else {
-			/* cache_tag_flush_devtlb_all: a device-TLB invalidation without PASID */
-			if (!t->dev->ats || !(v->gcmd & VTD_GCMD_TE))
-				continue;
-			vdrv_desc_devtlb(d, t->dev->rid, t->dev->pfsid, t->dev->qdep, 0,
-					VDRV_DEVTLB_ALL);
-			(*v->st.flush_devtlb)++;
+		if (!tag_is_iotlb(t)) {
+			flush_devtlb_all(v, t, b);
+			continue;
 		}
+		if (dom->first_level)
+			vdrv_desc_piotlb(d, t->did, t->pasid, 0, 0, true, false);
+		else
+			vdrv_desc_iotlb(v, d, VDRV_G_DOMAIN, t->did, 0, 0, false);
+		(*v->st.flush_dsi)++;
 		vdrv_batch_add(v, b, d);
 	}
+}
+
+/* A global flush: one IOTLB invalidation (type 2) with global granularity (G = 01b), which
+ * drops every IOTLB and paging-structure-cache entry of every domain ID and PASID, first
+ * level, second level and nested alike (spec 6.5.2.3 "IOTLB Invalidate Descriptor"; the
+ * PASID-based IOTLB descriptor, 6.5.2.4, has no global granularity: 00b and 01b are
+ * reserved). It is what intel-iommu posts for a global IOTLB flush in both modes:
+ * iommu->flush.flush_iotlb(iommu, 0, 0, 0, DMA_TLB_GLOBAL_FLUSH), i.e. qi_flush_iotlb with
+ * a DID of 0, in scalable mode too (iommu_set_root_entry, drivers/iommu/intel/iommu.c).
+ * Then every device TLB of the domain, whole, as cache_tag_flush_all does. */
+static void flush_global(struct vdrv_domain *dom, struct vdrv_batch *b)
+{
+	struct vdrv_iommu *v = dom->v;
+	uint64_t d[4];
+
+	vdrv_desc_iotlb(v, d, VDRV_G_GLOBAL, 0, 0, 0, false);
+	(*v->st.flush_global)++;
+	vdrv_batch_add(v, b, d);
+	for (size_t i = 0; i < dom->ntags; i++)
+		if (!tag_is_iotlb(&dom->tags[i]))
+			flush_devtlb_all(v, &dom->tags[i], b);
 }
 
 void vdrv_flush_range_np(struct vdrv_domain *dom, uint64_t start, uint64_t last)
@@ -314,7 +361,7 @@ void vdrv_flush_range_np(struct vdrv_domain *dom, uint64_t start, uint64_t last)
 			(void)vdrv_flush_write_buffer(v, NULL);
 			continue;
 		}
-		if (c.tag->type == VDRV_TAG_IOTLB || c.tag->type == VDRV_TAG_NEST_IOTLB) {
+		if (tag_is_iotlb(c.tag)) {
 			tag_flush_range(&c, start, last);
 			any = true;
 		}
@@ -341,10 +388,18 @@ void vdrv_fq_flush(struct vdrv_domain *dom, uint64_t *reason_counter)
 {
 	struct vdrv_iommu *v = dom->v;
 	struct vdrv_batch b;
+	iommusim_time_t start = v->t;
 
 	vdrv_batch_init(v, &b, true);
-	vdrv_flush_all(dom, &b);
+	if (v->cfg.scope == VDRV_SCOPE_GLOBAL)
+		flush_global(dom, &b);
+	else
+		vdrv_flush_all(dom, &b);
 	(void)vdrv_batch_finish(v, &b);
+	/* as for unmap.inval: from building the first descriptor to the last completion */
+	iommusim_hist_add(v->st.fq_flush, v->t - start);
+	iommusim_hist_add(v->st.fq_flush_cycles, vdrv_cycles(v, v->t - start));
+	iommusim_hist_add(v->st.fq_flush_entries, dom->fq_n);
 	(*v->st.flush_deferred)++;
 	if (reason_counter)
 		(*reason_counter)++;
@@ -399,7 +454,12 @@ void vdrv_unmap_sync(struct vdrv_domain *dom, drv_gather_t *g)
 	start = v->t;
 	vdrv_batch_init(v, &b, pol == VDRV_FLUSH_BATCHED);
 	/* intel_iommu_tlb_sync: the invalidation hint says only leaves changed */
-	vdrv_flush_range(dom, g->start, g->end, dom->fl.n == 0, &b);
+	if (v->cfg.scope == VDRV_SCOPE_GLOBAL)
+		flush_global(dom, &b);
+	else if (v->cfg.scope == VDRV_SCOPE_DOMAIN)
+		flush_range_tags(dom, g->start, g->end, dom->fl.n == 0, true, &b);
+	else
+		vdrv_flush_range(dom, g->start, g->end, dom->fl.n == 0, &b);
 	(void)vdrv_batch_finish(v, &b);
 	/* as the driver sees it: from building the first descriptor to the last completion */
 	iommusim_hist_add(v->st.unmap_inval, v->t - start);

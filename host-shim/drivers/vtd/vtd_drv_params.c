@@ -8,8 +8,9 @@
  * first-level table for paging domains when ECAP.FLTS (first_level_by_default), batched
  * IOTLB + device-TLB invalidation with one wait per flush (qi_batch, Linux 6.12+), the
  * page-selective range covering the flushed range with one naturally aligned power of two
- * (calculate_psi_aligned_address) and domain-selective only past CAP.MAMV, and a flush
- * queue of 256 entries or 10 ms (IOVA_FQ_SIZE, IOVA_FQ_TIMEOUT). The CPU costs describe the
+ * (calculate_psi_aligned_address) and domain-selective only past CAP.MAMV (inval_scope=auto;
+ * domain and global force one granularity, to measure it), and a flush queue of 256 entries
+ * or 10 ms (IOVA_FQ_SIZE, IOVA_FQ_TIMEOUT). The CPU costs describe the
  * core of the rIOMMU testbed (a 3.1 GHz Xeon, Malka et al., ASPLOS 2015), the machine whose
  * strict-unmap invalidation cost the defaults reproduce: a cached PTE store, an uncached MMIO
  * write (which takes effect when its cost has passed), an uncached MMIO read round trip, the
@@ -25,6 +26,7 @@ static const char *const mode_choices[] = { "scalable", "legacy", NULL };
 static const char *const paging_choices[] = { "auto", "first-level", "second-level", NULL };
 static const char *const flush_choices[] = { "strict", "deferred", "batched", NULL };
 static const char *const psi_choices[] = { "cover", "chunks", NULL };
+static const char *const scope_choices[] = { "auto", "domain", "global", NULL };
 
 #define P_BOOL(n, d, h) \
 	{ .name = (n), .type = IOMMUSIM_PARAM_BOOL, .help = (h), .def_u64 = (d), .max = 1 }
@@ -54,6 +56,13 @@ static const iommusim_param_def_t vtd_drv_params[] = {
 	P_U64("drv.vtd.psi_threshold", 0, 0, 1ull << 40, "pages",
 	      "a flush of more pages than this is domain-selective (PASID-selective for first "
 	      "level); 0 = only when AM would exceed CAP.MAMV (Linux)"),
+	P_ENUM("drv.vtd.inval_scope", 0, scope_choices,
+	       "granularity of the IOTLB flush after unmap and of the flush queue's flush: auto "
+	       "(page-selective, domain-selective past psi_threshold or CAP.MAMV; the flush queue "
+	       "domain-selective; Linux), domain (always domain-selective, PASID-selective for "
+	       "first level; device TLBs still by range after unmap), global (one IOTLB "
+	       "invalidation with global granularity, which also drops every other domain's "
+	       "entries, plus every device TLB of the domain whole)"),
 	P_U64("drv.vtd.batch_max", 16, 1, 64, "descriptors",
 	      "descriptors per batched submit before it is sent (QI_MAX_BATCHED_DESC_COUNT)"),
 	P_U64("drv.vtd.fq_size", 256, 1, 1u << 20, "entries",
@@ -119,6 +128,7 @@ void vdrv_cfg_default(struct vdrv_cfg *c)
 	c->policy = VDRV_FLUSH_BATCHED;
 	c->psi_mode = VDRV_PSI_COVER;
 	c->psi_threshold = 0;
+	c->scope = VDRV_SCOPE_AUTO;
 	c->batch_max = 16;
 	c->fq_size = 256;
 	c->fq_timeout = iommusim_time_from_ns(10000000);
@@ -148,6 +158,7 @@ int vdrv_cfg_read(struct vdrv_cfg *c, const iommusim_params_t *ps, iommusim_erro
 	c->policy = (enum vdrv_flush_policy)iommusim_params_enum(ps, "drv.vtd.flush");
 	c->psi_mode = (enum vdrv_psi_mode)iommusim_params_enum(ps, "drv.vtd.psi");
 	c->psi_threshold = iommusim_params_u64(ps, "drv.vtd.psi_threshold");
+	c->scope = (enum vdrv_inval_scope)iommusim_params_enum(ps, "drv.vtd.inval_scope");
 	c->batch_max = (unsigned)iommusim_params_u64(ps, "drv.vtd.batch_max");
 	if (c->batch_max > VDRV_BATCH_MAX)
 		c->batch_max = VDRV_BATCH_MAX;

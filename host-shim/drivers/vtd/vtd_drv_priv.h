@@ -42,6 +42,8 @@ struct vdrv_dev;
 enum vdrv_paging_choice { VDRV_PAGING_AUTO, VDRV_PAGING_FL, VDRV_PAGING_SL };
 enum vdrv_flush_policy { VDRV_FLUSH_STRICT, VDRV_FLUSH_DEFERRED, VDRV_FLUSH_BATCHED };
 enum vdrv_psi_mode { VDRV_PSI_COVER, VDRV_PSI_CHUNKS };
+/* drv.vtd.inval_scope: granularity of the IOTLB flush after unmap (and of the flush queue's) */
+enum vdrv_inval_scope { VDRV_SCOPE_AUTO, VDRV_SCOPE_DOMAIN, VDRV_SCOPE_GLOBAL };
 
 struct vdrv_cfg {
 	bool legacy;                 /* drv.vtd.mode = legacy */
@@ -49,6 +51,7 @@ struct vdrv_cfg {
 	enum vdrv_flush_policy policy;
 	enum vdrv_psi_mode psi_mode;
 	uint64_t psi_threshold;      /* pages; 0 = only CAP.MAMV limits PSI */
+	enum vdrv_inval_scope scope;
 	unsigned batch_max;          /* descriptors per batched submit */
 	uint64_t fq_size;
 	iommusim_time_t fq_timeout;
@@ -70,8 +73,10 @@ void vdrv_cfg_default(struct vdrv_cfg *c);
 struct vdrv_stats {
 	uint64_t *qi_submits, *qi_desc[VDRV_NDESC_TYPES], *qi_iqe, *qi_ite, *qi_timeouts;
 	iommusim_hist_t *qi_wait, *unmap_inval, *qi_sync_cycles, *unmap_inval_cycles;
+	iommusim_hist_t *fq_flush, *fq_flush_cycles, *fq_flush_entries;
 	uint64_t *flush_strict, *flush_batched, *flush_deferred, *fq_full, *fq_timer, *fq_queued;
-	uint64_t *flush_skipped, *flush_psi, *flush_dsi, *flush_devtlb, *flush_cm_map;
+	uint64_t *flush_skipped, *flush_psi, *flush_dsi, *flush_global, *flush_devtlb;
+	uint64_t *flush_cm_map;
 	uint64_t *map_calls, *map_bytes, *map_4k, *map_2m, *map_1g;
 	uint64_t *unmap_calls, *unmap_bytes, *unmap_sp_whole;
 	uint64_t *pt_tables, *pt_freed, *pt_pte_writes;
@@ -472,10 +477,11 @@ void vdrv_flush_range_np(struct vdrv_domain *dom, uint64_t start, uint64_t last)
 /* The effective policy of a domain (caching mode turns deferred into strict for second-level
  * tables, as intel_iommu_init does). */
 enum vdrv_flush_policy vdrv_domain_policy(const struct vdrv_domain *dom);
-/* iotlb_sync of an unmap: flush now or queue (deferred); frees the domain's freelist once
- * flushed. */
+/* iotlb_sync of an unmap: flush now or queue (deferred), at drv.vtd.inval_scope; frees the
+ * domain's freelist once flushed. */
 void vdrv_unmap_sync(struct vdrv_domain *dom, drv_gather_t *g);
-/* Flushes the domain's flush queue (reason: full, timer or teardown). */
+/* Flushes the domain's flush queue (reason: full, timer or teardown) at drv.vtd.inval_scope
+ * (auto: domain-selective); records its time and entries (fq.flush*). */
 void vdrv_fq_flush(struct vdrv_domain *dom, uint64_t *reason_counter);
 /* Runs the flush-queue timers that are due at the cursor. */
 void vdrv_fq_timers(struct vdrv_iommu *v);

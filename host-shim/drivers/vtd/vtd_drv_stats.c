@@ -21,13 +21,16 @@ static const struct counter_def counters[] = {
 	C(qi_timeouts, "qi.timeouts", "waits abandoned after drv.vtd.qi.timeout_ns"),
 	C(flush_strict, "flush.strict", "unmap flushes done strictly (one wait per descriptor)"),
 	C(flush_batched, "flush.batched", "unmap flushes done batched (one wait per flush)"),
-	C(flush_deferred, "flush.deferred", "flush-queue flushes (domain-selective)"),
+	C(flush_deferred, "flush.deferred",
+	  "flush-queue flushes (domain-selective; global with drv.vtd.inval_scope=global)"),
 	C(fq_full, "flush.fq_full", "flush-queue flushes because the queue filled"),
 	C(fq_timer, "flush.fq_timer", "flush-queue flushes because the timer expired"),
 	C(fq_queued, "flush.queued", "unmaps queued in a flush queue"),
 	C(flush_skipped, "flush.skipped", "unmap flushes skipped (drv.vtd.skip_flush)"),
 	C(flush_psi, "flush.psi", "page-selective IOTLB / PASID-IOTLB descriptors built"),
 	C(flush_dsi, "flush.dsi", "domain- / PASID-selective IOTLB descriptors built for flushes"),
+	C(flush_global, "flush.global",
+	  "global IOTLB descriptors built for flushes (drv.vtd.inval_scope=global)"),
 	C(flush_devtlb, "flush.devtlb", "device-TLB descriptors built for flushes"),
 	C(flush_cm_map, "flush.cm_map", "flushes after map for caching mode"),
 	C(map_calls, "map.calls", "map_pages calls"),
@@ -104,8 +107,20 @@ int vdrv_stats_init(struct vdrv_iommu *v, iommusim_stats_t *st, const char *name
 	v->st.unmap_inval_cycles = iommusim_stats_hist(st, full, "cycles",
 						       "unmap.inval in CPU cycles at "
 						       "drv.vtd.cpu_mhz");
+	snprintf(full, sizeof(full), "drv.%s.fq.flush", name);
+	v->st.fq_flush = iommusim_stats_hist(st, full, "ps",
+					     "one flush-queue flush (deferred policy) as the "
+					     "driver sees it: from building its first descriptor "
+					     "to the completion of its last wait");
+	snprintf(full, sizeof(full), "drv.%s.fq.flush_cycles", name);
+	v->st.fq_flush_cycles = iommusim_stats_hist(st, full, "cycles",
+						    "fq.flush in CPU cycles at drv.vtd.cpu_mhz");
+	snprintf(full, sizeof(full), "drv.%s.fq.flush_entries", name);
+	v->st.fq_flush_entries = iommusim_stats_hist(st, full, "entries",
+						     "queued unmaps one flush-queue flush covered");
 	if (!v->st.qi_wait || !v->st.unmap_inval || !v->st.qi_sync_cycles ||
-	    !v->st.unmap_inval_cycles)
+	    !v->st.unmap_inval_cycles || !v->st.fq_flush || !v->st.fq_flush_cycles ||
+	    !v->st.fq_flush_entries)
 		return iommusim_error_set(err, -ENOMEM, "vtd driver: cannot register histograms");
 	return 0;
 }
