@@ -68,6 +68,12 @@ static const bench_std_metric_t std_metrics[] = {
 	  "sum(*.dma.bytes) * 8 / bench.sim_ns",
 	  "Gb/s", BENCH_HIGHER, false,
 	  "bytes every device moved by DMA in the window over the window's simulated time" },
+	{ "stream_gbps",
+	  "sum(*.stream.bytes) * 8000 / sum(*.stream.busy_ps)",
+	  "Gb/s", BENCH_HIGHER, false,
+	  "throughput the devices' posted-write streams sustain when they always have data to "
+	  "send (the IOMMU-bound regime): bytes of posted TLPs over the time the IOMMU was busy "
+	  "taking them in order (needs endpoint.posted=1; undefined otherwise)" },
 	{ "iq_occupancy_mean",
 	  "vtd.iq.occupancy.mean",
 	  "entries", BENCH_LOWER, false,

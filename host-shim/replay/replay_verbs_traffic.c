@@ -12,15 +12,20 @@
  * response is left pending and counted when it ends). MAP and UNMAP go through
  * IOMMU_IOAS_MAP (FIXED_IOVA, readable or writeable as the DMA API maps a buffer for the
  * device's direction) and IOMMU_IOAS_UNMAP on the IOAS ioas= of the iommufd fd=, which
- * the nic and storage patterns need. Writes carry bytes i mod 256.
+ * the nic and storage patterns need. Writes (packets, blocks, completion entries) carry bytes
+ * i mod 256; a descriptor read lands in a scratch buffer.
  *
  * Results go to the statistics as traffic.NAME.* (NAME defaults to the pattern's name; lines
- * with the same name add up): ops, dma, maps, unmaps, bytes (moved by DMAs that completed),
- * faults (DMAs that ended in a fault, a failed page request or a memory error), pending
- * (DMAs left waiting for a page response), map_errors, time_ps (from each line's start to
- * its last operation's end), throughput_mbps (bytes over time_ps, in 10^6 bits per second)
- * and the histogram latency (ps from a DMA's issue to its end). A MAP or UNMAP that fails is
- * also a mismatch of the line (the first one is reported).
+ * with the same name add up): ops, dma (every DMA issued: nic ring accesses included), maps
+ * and unmaps (every IOMMU_IOAS_MAP / IOMMU_IOAS_UNMAP: the nic ring area's one of each
+ * included), desc_reads and cqe_writes (the nic's descriptor reads and completion writes
+ * issued), bytes (moved by the unit DMAs -- packets, blocks -- that completed: what the
+ * device received or sent, not its ring traffic), faults (DMAs, ring accesses included, that
+ * ended in a fault, a failed page request or a memory error), pending (DMAs left waiting for a
+ * page response), map_errors, time_ps (from each line's start to its last operation's end),
+ * throughput_mbps (bytes over time_ps, in 10^6 bits per second) and the histogram latency (ps
+ * from a unit DMA's issue to its end; ring accesses are not in it). A MAP or UNMAP that fails
+ * is also a mismatch of the line (the first one is reported).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -134,8 +139,8 @@ static int traffic_check(const stream_line_t *l, iommusim_error_t *err)
 
 /* The counters of one traffic name. */
 typedef struct tr_stats {
-	uint64_t *ops, *dma, *maps, *unmaps, *bytes, *faults, *pending, *map_errors, *time_ps,
-		*mbps;
+	uint64_t *ops, *dma, *maps, *unmaps, *desc_reads, *cqe_writes, *bytes, *faults, *pending,
+		*map_errors, *time_ps, *mbps;
 	iommusim_hist_t *latency;
 } tr_stats_t;
 
@@ -144,11 +149,15 @@ static int tr_stats_get(replay_t *r, const stream_line_t *l, const char *name, t
 {
 	static const struct { size_t off; const char *key, *help; } c[] = {
 		{ offsetof(tr_stats_t, ops), "ops", "operations run (DMA, map, unmap)" },
-		{ offsetof(tr_stats_t, dma), "dma", "DMAs issued" },
-		{ offsetof(tr_stats_t, maps), "maps", "buffers mapped (IOMMU_IOAS_MAP)" },
-		{ offsetof(tr_stats_t, unmaps), "unmaps", "buffers unmapped (IOMMU_IOAS_UNMAP)" },
-		{ offsetof(tr_stats_t, bytes), "bytes", "bytes moved by DMAs that completed" },
-		{ offsetof(tr_stats_t, faults), "faults", "DMAs that did not complete" },
+		{ offsetof(tr_stats_t, dma), "dma", "DMAs issued (ring accesses included)" },
+		{ offsetof(tr_stats_t, maps), "maps", "buffers and ring areas mapped (IOMMU_IOAS_MAP)" },
+		{ offsetof(tr_stats_t, unmaps), "unmaps",
+		  "buffers and ring areas unmapped (IOMMU_IOAS_UNMAP)" },
+		{ offsetof(tr_stats_t, desc_reads), "desc_reads", "receive descriptors read (nic)" },
+		{ offsetof(tr_stats_t, cqe_writes), "cqe_writes", "completion entries written (nic)" },
+		{ offsetof(tr_stats_t, bytes), "bytes",
+		  "bytes of packets or blocks moved by DMAs that completed" },
+		{ offsetof(tr_stats_t, faults), "faults", "DMAs (ring accesses included) that did not complete" },
 		{ offsetof(tr_stats_t, pending), "pending", "DMAs left waiting for a page response" },
 		{ offsetof(tr_stats_t, map_errors), "map_errors", "maps and unmaps that failed" },
 		{ offsetof(tr_stats_t, time_ps), "time_ps", "simulated time the traffic ran" },
@@ -167,7 +176,7 @@ static int tr_stats_get(replay_t *r, const stream_line_t *l, const char *name, t
 		*(uint64_t **)((char *)st + c[i].off) = slot;
 	}
 	snprintf(full, sizeof(full), "traffic.%s.latency", name);
-	st->latency = iommusim_stats_hist(stats, full, "ps", "DMA issue to end");
+	st->latency = iommusim_stats_hist(stats, full, "ps", "packet or block DMA issue to end");
 	if (!st->latency)
 		return stream_line_error(l, 0, err, -EINVAL,
 					 "traffic: cannot register the histogram %s", full);
@@ -252,6 +261,11 @@ static int do_dma(tr_run_t *t, const iommusim_traffic_op_t *op, iommusim_error_t
 		t->buflen = (size_t)op->len;
 	}
 	bool write = op->kind == IOMMUSIM_TRAFFIC_DMA_WRITE;
+	/* a nic ring access: counted apart, and kept out of bytes and latency, which describe
+	 * the packets */
+	iommusim_hist_t *latency = op->ring ? NULL : t->st.latency;
+	if (op->ring)
+		(*(write ? t->st.cqe_writes : t->st.desc_reads))++;
 	if (write)
 		for (size_t i = 0; i < op->len; i++)
 			t->buf[i] = (uint8_t)i;
@@ -274,7 +288,7 @@ static int do_dma(tr_run_t *t, const iommusim_traffic_op_t *op, iommusim_error_t
 	if (res.status == IOMMUSIM_DMA_PRI_PENDING) {
 		/* the endpoint keeps using the buffer: hand it to the pending record */
 		*p = (replay_dma_pending_t){
-			.tr_faults = t->st.faults, .tr_latency = t->st.latency, .issued = issue,
+			.tr_faults = t->st.faults, .tr_latency = latency, .issued = issue,
 			.file = replay_intern(r, t->l->file), .line = t->l->lineno,
 			.seq = r->dma_seq++, .write = write, .iova = op->iova,
 			.len = (size_t)op->len, .buf = t->buf,
@@ -291,11 +305,12 @@ static int do_dma(tr_run_t *t, const iommusim_traffic_op_t *op, iommusim_error_t
 	}
 	free(p);
 	replay_advance_to(r, res.done);
-	iommusim_hist_add(t->st.latency, res.done - issue);
-	if (res.status == IOMMUSIM_DMA_OK)
-		*t->st.bytes += op->len;
-	else
+	if (latency)
+		iommusim_hist_add(latency, res.done - issue);
+	if (res.status != IOMMUSIM_DMA_OK)
 		(*t->st.faults)++;
+	else if (!op->ring)
+		*t->st.bytes += op->len;
 	return 0;
 }
 

@@ -30,25 +30,29 @@
  * PAGE_REQUEST, or OK without the needed permission, sends a page request when PRI is enabled
  * and fails the DMA with IOMMUSIM_DMA_FAULT (the model's fault_reason) otherwise.
  *
- * Posted stream (posted = true). A WRITE DMA goes out as TLPs of at most mps bytes that
- * never cross an mps boundary (so never a 4 KiB page); read DMAs keep the chunk engine. The
- * device does not wait for a TLP's memory write before sending the next (posted writes), and
- * the IOMMU takes the TLPs in order. For TLP k of len_k bytes of a DMA issued at t:
+ * Request stream (posted = true). A DMA goes out as TLPs of at most mps bytes that never
+ * cross an mps boundary (so never a 4 KiB page); read requests are split at mps too (the
+ * Max_Read_Request_Size is taken equal to it). The device does not wait for a write TLP's
+ * memory write before sending the next (posted writes), nor for a read's data before sending
+ * the next read request (outstanding tags), and the IOMMU takes the TLPs in order (a read
+ * request may not pass a posted write). For TLP k of len_k bytes of a DMA issued at t:
  *   ready_k:  without ATS, t. With ATS, the ATC lookup (and on a miss the ATS translation
  *             request, as for a chunk) starts at ready_{k-1} (t for the first TLP, the
  *             retry time for the TLP a page response let through), so the
  *             device looks one TLP up at a time, in order; ready_k is when the TLP may leave;
- *   s_k = max(ready_k, link_free): the device sends it; with link_gbps > 0 the link is then
- *             busy until link_free = s_k + len_k x 8 / link_gbps ns (rounded to the ps);
+ *   s_k = max(ready_k, link_free): the device sends it; with link_gbps > 0 a write TLP
+ *             keeps the link busy until link_free = s_k + len_k x 8 / link_gbps ns (rounded
+ *             to the ps); a read request is a header and leaves link_free alone;
  *             link_gbps = 0 leaves link_free alone (serialisation not modelled);
  *   a_k = s_k + L: it reaches the IOMMU;
  *   x_k = max(a_k, stream_accept): the IOMMU takes it; the request (UNTRANSLATED, or
  *             TRANSLATED with ATS) is issued at x_k;
  *   stream_accept = the answer's accept, or its done when accept is 0 or before x_k: when the
  *             IOMMU can take the next TLP (a hit pipelines, a miss holds the stream);
- *   the TLP's bytes are written at the answer's done, as for a chunk.
- * link_free and stream_accept belong to the endpoint and carry over from DMA to DMA. The DMA's
- * done is its last TLP's memory completion (the latest one). Faults, memory errors and PRI
+ *   the TLP's bytes are written (read) at the answer's done, as for a chunk.
+ * link_free and stream_accept belong to the endpoint and carry over from DMA to DMA. A write
+ * DMA's done is its last TLP's memory completion (the latest one); a read DMA's is the latest
+ * memory completion of its TLPs plus L (the data is back at the device). Faults, memory errors and PRI
  * work as for chunks, per TLP: the DMA stops (or is parked and later retries) at the failing
  * TLP, done_bytes counting the whole TLPs moved before it; the PRI retry count starts again
  * for each page the DMA moves past. Counters: stream.tlps (TLPs the IOMMU took, a failing one

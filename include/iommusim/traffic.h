@@ -15,10 +15,30 @@
  *            receive path using the DMA API in strict mode). Packet n goes to queue
  *            n mod queues and to slot (n / queues) mod ring of that queue's ring; queue q
  *            owns the IOVA window [base + q * window, base + (q + 1) * window).
+ *            With desc= or cqe= the queues also have a receive-descriptor ring and a
+ *            completion ring in coherent memory (see "Rings" below).
  *   storage  per block: MAP a buffer at a random aligned offset of span, DMA of the block
  *            (read or write), UNMAP.
  * A "unit" is one DMA (seq, stride, random, zipf), one packet (nic) or one block (storage);
- * count is a number of units. nic and storage give three operations per unit.
+ * count is a number of units. nic and storage give three operations per unit (nic with
+ * rings: up to five, plus two for the ring area).
+ *
+ * Rings (nic, desc= and/or cqe= non-zero). Like a real NIC, per packet the device reads a
+ * receive descriptor (desc bytes) from its queue's descriptor ring before writing the packet,
+ * and writes a completion entry (cqe bytes) into its queue's completion ring after it. Both
+ * rings are coherent DMA memory, mapped once for the traffic's lifetime. Layout, from the
+ * ring area's first IOVA `rings` (default: base + queues * window rounded up to 2 MiB, or to
+ * page when page is larger) and its first user address (uva + queues * window, same rounding):
+ *   desc_ring = round_up(ring * desc, 4K), cqe_ring = round_up(ring * cqe, 4K)
+ *   queue q's descriptor ring at rings + q * (desc_ring + cqe_ring), its completion ring
+ *   desc_ring bytes after it; slot s's descriptor at + s * desc, its completion at + s * cqe;
+ *   the area is queues * (desc_ring + cqe_ring) bytes, mapped as round_up(that, page).
+ * Ops: one MAP of the whole area (perm READ|WRITE: the DMA API's bidirectional coherent
+ * mapping) before unit 0; per packet MAP buffer, DMA_READ desc, DMA_WRITE pkt, DMA_WRITE cqe,
+ * UNMAP buffer (a ring whose entry size is 0 gives no op); one UNMAP of the area after the
+ * last unit's UNMAP. The area's MAP belongs to unit 0 and its UNMAP to unit count - 1 (their
+ * times, queue 0, slot 0); seq numbers every op from 0 in stream order. op.ring marks the ops
+ * on the ring area (its MAP and UNMAP, the descriptor reads, the completion writes).
  *
  * Direction. DMA_WRITE means the device writes host memory, DMA_READ that it reads it (the
  * endpoint's iommusim_dma_t.write). A MAP grants the device what its DMA needs, as the
@@ -96,6 +116,9 @@ typedef enum iommusim_traffic_rate_unit {
 #define IOMMUSIM_TRAFFIC_MIN_PAGE   4096ull          /* page: power of two in MIN .. MAX */
 #define IOMMUSIM_TRAFFIC_MAX_PAGE   (1ull << 30)
 #define IOMMUSIM_TRAFFIC_MAX_THETA_PPM 10000000u     /* theta <= 10 */
+#define IOMMUSIM_TRAFFIC_MIN_RING_ENTRY 8ull         /* nic desc, cqe: power of two in MIN .. MAX */
+#define IOMMUSIM_TRAFFIC_MAX_RING_ENTRY 4096ull
+#define IOMMUSIM_TRAFFIC_RING_ALIGN (2ull << 20)     /* derived ring area: 2 MiB aligned */
 
 /* A generator's configuration. Start from iommusim_traffic_cfg_default(); the fields a
  * pattern does not use are ignored by it. */
@@ -131,6 +154,11 @@ typedef struct iommusim_traffic_cfg {
 	uint64_t pkt;         /* bytes written per packet, 1 .. buf */
 	uint64_t buf;         /* receive buffer bytes, 1 .. IOMMUSIM_TRAFFIC_MAX_BUF */
 	uint64_t window;      /* IOVA bytes per queue; 0 = ring * round_up(buf, page) */
+	uint64_t desc;        /* receive descriptor bytes read per packet: 0 (none) or a power
+				 of two in 8 .. IOMMUSIM_TRAFFIC_MAX_RING_ENTRY */
+	uint64_t cqe;         /* completion entry bytes written per packet: the same */
+	uint64_t rings;       /* first IOVA of the ring area (page-aligned); 0 = derived (after
+				 the windows, see "Rings"); must stay 0 without desc and cqe */
 	/* storage */
 	uint64_t block;       /* bytes per block, 1 .. IOMMUSIM_TRAFFIC_MAX_SIZE */
 	unsigned bufs;        /* user buffers used round-robin, 1 .. IOMMUSIM_TRAFFIC_MAX_BUFS */
@@ -140,8 +168,9 @@ typedef struct iommusim_traffic_cfg {
 
 /* Pattern defaults: base 0x100000, count 1000, unpaced, span 1M (storage 1G), size 4K,
  * stride 8K, align 0 (natural), seed 1, reads (write_pct 0; nic always writes), theta 0.99,
- * pages 4096, page 4K, queues 1, ring 256, pkt 1500, buf 2K, window 0, block 128K, bufs 1,
- * uva 0x7f0000000000. A pattern out of range gives the seq defaults. */
+ * pages 4096, page 4K, queues 1, ring 256, pkt 1500, buf 2K, window 0, desc 0, cqe 0,
+ * rings 0, block 128K, bufs 1, uva 0x7f0000000000. A pattern out of range gives the seq
+ * defaults. */
 void iommusim_traffic_cfg_default(iommusim_traffic_cfg_t *cfg, iommusim_traffic_pattern_t pattern);
 
 /* Checks a configuration: every field the pattern uses in range, the region inside the 64-bit
@@ -161,9 +190,10 @@ int iommusim_traffic_parse(const char *spec, iommusim_traffic_cfg_t *cfg, iommus
 int iommusim_traffic_parse_kv(size_t n, const char *const keys[], const char *const values[],
 			      iommusim_traffic_cfg_t *cfg, iommusim_error_t *err);
 
-/* Writes the canonical text of cfg (every key its pattern uses; sizes with K/M/G/T where
- * exact, addresses in hex, the rate with the "/s" units), which parses back to the same
- * configuration and is valid inside a stream line. Returns the length (as snprintf: the
+/* Writes the canonical text of cfg (every key its pattern uses -- nic's desc, cqe and rings
+ * only when desc or cqe is non-zero --; sizes with K/M/G/T where exact, addresses in hex, the
+ * rate with the "/s" units), which parses back to the same configuration and is valid inside
+ * a stream line. Returns the length (as snprintf: the
  * length it needed when len is too small, the text then truncated) or -EINVAL. */
 int iommusim_traffic_format(const iommusim_traffic_cfg_t *cfg, char *buf, size_t len);
 
@@ -187,7 +217,10 @@ typedef struct iommusim_traffic_op {
 	uint32_t slot;          /* nic: ring slot; storage: pool buffer; 0 otherwise */
 	iommusim_time_t time;   /* earliest issue time, ps from the start (see above) */
 	uint64_t user_va;       /* MAP: user address of the buffer; 0 otherwise */
-	unsigned perm;          /* MAP: IOMMUSIM_ACC_READ or IOMMUSIM_ACC_WRITE; 0 otherwise */
+	unsigned perm;          /* MAP: IOMMUSIM_ACC_READ or IOMMUSIM_ACC_WRITE (the nic ring
+				   area: both); 0 otherwise */
+	bool ring;              /* nic: the op is on the ring area (its MAP or UNMAP, a
+				   descriptor read, a completion write), not on a packet buffer */
 } iommusim_traffic_op_t;
 
 typedef struct iommusim_traffic iommusim_traffic_t;
@@ -205,9 +238,10 @@ bool iommusim_traffic_next(iommusim_traffic_t *t, iommusim_traffic_op_t *op);
 /* Back to the start: the same sequence again. */
 void iommusim_traffic_reset(iommusim_traffic_t *t);
 
-/* The generator's configuration (align and window resolved from 0 to their values). */
+/* The generator's configuration (align, window and rings resolved from 0 to their values). */
 const iommusim_traffic_cfg_t *iommusim_traffic_cfg(const iommusim_traffic_t *t);
-/* Operations the generator produces in all: count, or 3 * count for nic and storage. */
+/* Operations the generator produces in all: count; 3 * count for storage and nic; nic with
+ * rings (3 + (desc > 0) + (cqe > 0)) * count + 2. */
 uint64_t iommusim_traffic_total_ops(const iommusim_traffic_t *t);
 /* Operations produced since create or the last reset. */
 uint64_t iommusim_traffic_produced(const iommusim_traffic_t *t);

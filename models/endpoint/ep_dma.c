@@ -224,7 +224,7 @@ bool ep_dma_run(struct iommusim_endpoint *ep, struct ep_dma_state **stp, iommusi
 {
 	struct ep_dma_state *st = *stp;
 
-	if (ep->cfg.posted && st->dma.write)
+	if (ep->cfg.posted)
 		return ep_stream_run(ep, stp, t);
 	st->res.status = IOMMUSIM_DMA_OK;
 	while (st->pos < st->dma.len) {

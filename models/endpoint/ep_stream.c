@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The endpoint's posted-write stream (endpoint.posted): a write DMA goes out as TLPs of at
- * most Max_Payload_Size bytes, in order. The device does not wait for one TLP's memory write
- * before sending the next (PCIe posted writes need no completion); the IOMMU takes them in
- * order, one per initiation interval while its lookups hit, and a TLP whose translation walks
- * holds every later one until its walk ends. This is the mechanism behind the receive
+ * The endpoint's request stream (endpoint.posted): a DMA goes out as TLPs of at most
+ * Max_Payload_Size bytes, in order. The device does not wait for one write TLP's memory write
+ * before sending the next (PCIe posted writes need no completion), nor for one read's data
+ * before sending the next read request (a device keeps many read tags outstanding); the
+ * IOMMU takes them in order (a read request may not pass a posted write, PCIe ordering
+ * rules), one per initiation interval while its lookups hit, and a TLP whose translation
+ * walks holds every later one until its walk ends. This is the mechanism behind the receive
  * throughput law of Rubin et al., "Fast & Safe IO Memory Protection" (SOSP 2024, §2.2):
  * 4096 B / (l_0 + M x l_m) for M walk reads of latency l_m per 4 KiB. The same authors' PCM
  * counts on a ConnectX-7 receiving (their repository's result logs) show 16.6-19.5 IOTLB
@@ -72,13 +74,17 @@ bool ep_stream_run(struct iommusim_endpoint *ep, struct ep_dma_state **stp, iomm
 				return true;
 		}
 		s = iommusim_time_max(ready, ep->link_free);
-		if (ep->cfg.link_gbps > 0)
+		/* a read request is a header upstream: its data comes back on the other lane */
+		if (ep->cfg.link_gbps > 0 && st->dma.write)
 			ep->link_free = iommusim_time_add(s, ep_link_time(ep->cfg.link_gbps, len));
 		x = iommusim_time_max(iommusim_time_add(s, link), ep->stream_accept);
 		oc = ep_chunk_send(ep, st, iova, len, untranslated, pa, x, &r, &mdone);
 		ep_stream_took(ep, x, &r);
 		if (oc != EP_CHUNK_DONE)
 			return true;
+		/* a write is done when it is in memory, a read when its data is back */
+		if (!st->dma.write)
+			mdone = iommusim_time_add(mdone, link);
 		st->mem_done = iommusim_time_max(st->mem_done, mdone);
 		st->pos += len;
 		if (((iova + len) & EP_PAGE_MASK) == 0)

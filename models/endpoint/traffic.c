@@ -11,8 +11,10 @@
 
 #include "models/endpoint/traffic_priv.h"
 
-/* Phases of a driver-shaped unit (nic, storage). */
-enum { PH_MAP = 0, PH_DMA, PH_UNMAP, PH_COUNT };
+/* Phases of a driver-shaped unit (nic, storage), in stream order. PH_DESC and PH_CQE are
+ * the nic's ring accesses, PH_RING_MAP and PH_RING_UNMAP the nic ring area's mapping (before
+ * the first unit, after the last); phases whose ring is absent are skipped. */
+enum { PH_RING_MAP = 0, PH_MAP, PH_DESC, PH_DMA, PH_CQE, PH_UNMAP, PH_RING_UNMAP };
 
 struct iommusim_traffic {
 	iommusim_traffic_cfg_t cfg;   /* resolved: align and window set */
@@ -20,6 +22,8 @@ struct iommusim_traffic {
 	uint64_t produced;            /* ops so far = next op's seq */
 	uint64_t unit;                /* current unit */
 	unsigned phase;               /* nic, storage: next op of the unit */
+	bool rings;                   /* nic: descriptor and/or completion rings */
+	traffic_rings_t rl;           /* nic with rings: their layout */
 	traffic_rng_t rng;
 	traffic_clock_t clock;        /* clock.t = time of the current unit */
 	traffic_zipf_t zipf;
@@ -50,7 +54,14 @@ iommusim_traffic_t *iommusim_traffic_create(const iommusim_traffic_cfg_t *cfg, i
 	}
 	t->cfg = c;
 	bool triplets = c.pattern == IOMMUSIM_TRAFFIC_NIC || c.pattern == IOMMUSIM_TRAFFIC_STORAGE;
-	t->total = triplets ? c.count * PH_COUNT : c.count;   /* count <= 2^48 */
+	t->total = triplets ? c.count * 3 : c.count;   /* count <= 2^48 */
+	t->rings = traffic_has_rings(&c);
+	if (t->rings) {
+		traffic_rings_layout(&c, &t->rl);
+		/* per packet a descriptor read and a completion write when their rings exist;
+		 * the area's MAP and UNMAP once */
+		t->total += c.count * ((c.desc != 0) + (c.cqe != 0)) + 2;
+	}
 
 	uint64_t unit_bytes = 0;
 	switch (c.pattern) {
@@ -120,7 +131,7 @@ void iommusim_traffic_reset(iommusim_traffic_t *t)
 		return;
 	t->produced = 0;
 	t->unit = 0;
-	t->phase = PH_MAP;
+	t->phase = t->rings ? PH_RING_MAP : PH_MAP;
 	t->pos = 0;
 	t->queue = t->ring_slot = t->pool_slot = 0;
 	traffic_rng_seed(&t->rng, t->cfg.seed);
@@ -243,11 +254,37 @@ bool iommusim_traffic_next(iommusim_traffic_t *t, iommusim_traffic_op_t *op)
 		return true;
 	}
 
-	if (t->phase == PH_MAP)
+	switch (t->phase) {
+	case PH_RING_MAP:
+		/* the coherent ring memory, mapped for the traffic's lifetime: the device reads
+		 * descriptors and writes completions (DMA_BIDIRECTIONAL) */
+		op->kind = IOMMUSIM_TRAFFIC_MAP;
+		op->ring = true;
+		op->iova = t->rl.iova;
+		op->len = t->rl.map_len;
+		op->user_va = t->rl.uva;
+		op->perm = IOMMUSIM_ACC_READ | IOMMUSIM_ACC_WRITE;
+		t->phase = PH_MAP;
+		return true;
+	case PH_RING_UNMAP:
+		op->kind = IOMMUSIM_TRAFFIC_UNMAP;
+		op->ring = true;
+		op->iova = t->rl.iova;
+		op->len = t->rl.map_len;
+		t->phase = PH_MAP;
+		end_unit(t);
+		return true;
+	case PH_MAP:
 		start_unit(t);
+		break;
+	default:
+		break;
+	}
 	op->iova = t->cur_iova;
 	op->queue = t->cur_queue;
 	op->slot = t->cur_slot;
+	/* the current packet's entries in its queue's rings */
+	uint64_t qrings = t->rl.iova + (uint64_t)t->cur_queue * t->rl.per_queue;
 	switch (t->phase) {
 	case PH_MAP:
 		op->kind = IOMMUSIM_TRAFFIC_MAP;
@@ -255,16 +292,37 @@ bool iommusim_traffic_next(iommusim_traffic_t *t, iommusim_traffic_op_t *op)
 		op->user_va = t->cur_uva;
 		/* the DMA API grants what the transfer needs: device writes need WRITE */
 		op->perm = t->cur_write ? IOMMUSIM_ACC_WRITE : IOMMUSIM_ACC_READ;
+		t->phase = t->rings && c->desc ? PH_DESC : PH_DMA;
+		break;
+	case PH_DESC:
+		/* the receive descriptor of the slot: where the packet goes */
+		op->kind = IOMMUSIM_TRAFFIC_DMA_READ;
+		op->ring = true;
+		op->iova = qrings + (uint64_t)t->cur_slot * c->desc;
+		op->len = c->desc;
 		t->phase = PH_DMA;
 		break;
 	case PH_DMA:
 		op->kind = t->cur_write ? IOMMUSIM_TRAFFIC_DMA_WRITE : IOMMUSIM_TRAFFIC_DMA_READ;
 		op->len = c->pattern == IOMMUSIM_TRAFFIC_NIC ? c->pkt : c->block;
+		t->phase = t->rings && c->cqe ? PH_CQE : PH_UNMAP;
+		break;
+	case PH_CQE:
+		/* the completion entry telling the driver the packet arrived */
+		op->kind = IOMMUSIM_TRAFFIC_DMA_WRITE;
+		op->ring = true;
+		op->iova = qrings + t->rl.desc_ring + (uint64_t)t->cur_slot * c->cqe;
+		op->len = c->cqe;
 		t->phase = PH_UNMAP;
 		break;
 	default:
 		op->kind = IOMMUSIM_TRAFFIC_UNMAP;
 		op->len = t->map_len;
+		if (t->rings && t->unit + 1 == c->count) {
+			/* the ring area's UNMAP closes the last unit */
+			t->phase = PH_RING_UNMAP;
+			break;
+		}
 		t->phase = PH_MAP;
 		end_unit(t);
 		break;

@@ -52,6 +52,9 @@ void iommusim_traffic_cfg_default(iommusim_traffic_cfg_t *cfg, iommusim_traffic_
 	cfg->pkt = 1500;
 	cfg->buf = 2048;
 	cfg->window = 0;
+	cfg->desc = 0;
+	cfg->cqe = 0;
+	cfg->rings = 0;
 	cfg->block = 128 * 1024;
 	cfg->bufs = 1;
 	cfg->uva = 0x7f0000000000ull;
@@ -216,6 +219,110 @@ static int check_zipf(const iommusim_traffic_cfg_t *c, iommusim_error_t *err)
 	return check_region(err, "base", c->base, (traffic_u128)c->pages * c->page, "pages * page");
 }
 
+/* ---- nic rings ------------------------------------------------------------------------------ */
+
+static uint64_t round_up(uint64_t v, uint64_t to)
+{
+	return (v + to - 1) / to * to;
+}
+
+/* Where the derived ring area starts after a region [start, start + len): the end rounded up
+ * to 2 MiB, or to page when page is larger (the area's MAP must be page-aligned). As a 128-bit
+ * number: near the top of the space it may reach 2^64. */
+static uint64_t rings_align(uint64_t page)
+{
+	return page > IOMMUSIM_TRAFFIC_RING_ALIGN ? page : IOMMUSIM_TRAFFIC_RING_ALIGN;
+}
+
+static traffic_u128 rings_after(uint64_t start, traffic_u128 len, uint64_t page)
+{
+	uint64_t a = rings_align(page);
+	traffic_u128 end = (traffic_u128)start + len;
+	return (end + a - 1) / a * a;
+}
+
+void traffic_rings_layout(const iommusim_traffic_cfg_t *c, traffic_rings_t *r)
+{
+	/* ring <= 2^16, desc and cqe <= 2^12: a queue's rings take at most 2^29 bytes, the
+	 * area at most 2^39 */
+	r->desc_ring = round_up((uint64_t)c->ring * c->desc, TRAFFIC_RING_GRANULE);
+	r->cqe_ring = round_up((uint64_t)c->ring * c->cqe, TRAFFIC_RING_GRANULE);
+	r->per_queue = r->desc_ring + r->cqe_ring;
+	r->map_len = round_up((uint64_t)c->queues * r->per_queue, c->page);
+	r->iova = c->rings;
+	r->uva = (uint64_t)rings_after(c->uva, (traffic_u128)c->queues * c->window, c->page);
+}
+
+/* desc=, cqe=: 0 (none) or a power of two in 8 .. 4K. */
+static int check_ring_entry(iommusim_error_t *err, const char *key, uint64_t v)
+{
+	char a[TRAFFIC_SIZE_STR_LEN], b[TRAFFIC_SIZE_STR_LEN], c[TRAFFIC_SIZE_STR_LEN];
+	if (v && (!is_pow2(v) || v < IOMMUSIM_TRAFFIC_MIN_RING_ENTRY ||
+		  v > IOMMUSIM_TRAFFIC_MAX_RING_ENTRY))
+		return iommusim_error_set(err, is_pow2(v) ? -ERANGE : -EINVAL,
+					  "%s=%s must be 0 (none) or a power of two in %s .. %s bytes",
+					  key, traffic_size_str(v, a),
+					  traffic_size_str(IOMMUSIM_TRAFFIC_MIN_RING_ENTRY, b),
+					  traffic_size_str(IOMMUSIM_TRAFFIC_MAX_RING_ENTRY, c));
+	return 0;
+}
+
+/* The ring area of a nic configuration whose window is resolved: rings resolved from 0, the
+ * area and its user memory inside the 64-bit space, the area clear of the buffer windows. */
+static int check_rings(iommusim_traffic_cfg_t *c, iommusim_error_t *err)
+{
+	char a[TRAFFIC_SIZE_STR_LEN], al[TRAFFIC_SIZE_STR_LEN];
+	traffic_u128 bufs = (traffic_u128)c->queues * c->window;
+	traffic_u128 end_space = (traffic_u128)UINT64_MAX + 1;
+	traffic_rings_t r;
+	int rc;
+
+	if ((rc = check_ring_entry(err, "desc", c->desc)) ||
+	    (rc = check_ring_entry(err, "cqe", c->cqe)))
+		return rc;
+	if (!c->desc && !c->cqe) {
+		if (c->rings)
+			return iommusim_error_set(err, -EINVAL,
+						  "rings=0x%" PRIx64 " places the descriptor and "
+						  "completion rings, and there are none: give desc= "
+						  "and/or cqe=, or drop rings=", c->rings);
+		return 0;
+	}
+	traffic_rings_layout(c, &r);
+	traffic_size_str(r.map_len, a);
+	traffic_size_str(rings_align(c->page), al);
+	if (rings_after(c->uva, bufs, c->page) + r.map_len > end_space)
+		return iommusim_error_set(err, -ERANGE,
+					  "the ring area's user memory (%s after the buffers: uva + "
+					  "queues * window rounded up to %s) passes the end of the "
+					  "64-bit address space; lower uva=0x%" PRIx64, a, al, c->uva);
+	if (c->rings == 0) {
+		traffic_u128 at = rings_after(c->base, bufs, c->page);
+		if (at + r.map_len > end_space)
+			return iommusim_error_set(err, -ERANGE,
+						  "rings=0 puts the ring area (%s) after the queues' "
+						  "windows (base + queues * window rounded up to %s), "
+						  "and there it passes the end of the 64-bit address "
+						  "space; give rings= an address below base, or lower "
+						  "base=0x%" PRIx64, a, al, c->base);
+		c->rings = (uint64_t)at;
+		return 0;
+	}
+	if ((rc = check_aligned(err, "rings", c->rings, c->page)) ||
+	    (rc = check_region(err, "rings", c->rings, r.map_len, "the ring area")))
+		return rc;
+	/* [rings, rings + map_len) and [base, base + bufs) overlap */
+	if (c->rings < (traffic_u128)c->base + bufs && (traffic_u128)c->rings + r.map_len > c->base)
+		return iommusim_error_set(err, -EINVAL,
+					  "rings=0x%" PRIx64 ": the ring area 0x%" PRIx64 "..0x%" PRIx64
+					  " (%s) overlaps the queues' buffer windows 0x%" PRIx64
+					  "..0x%" PRIx64 " (base + queues * window); place it "
+					  "outside them, or give rings=0 to put it right after them",
+					  c->rings, c->rings, c->rings + (r.map_len - 1), a, c->base,
+					  (uint64_t)(c->base + bufs - 1));
+	return 0;
+}
+
 static int check_nic(iommusim_traffic_cfg_t *c, iommusim_error_t *err)
 {
 	char a[TRAFFIC_SIZE_STR_LEN], b[TRAFFIC_SIZE_STR_LEN], n[TRAFFIC_SIZE_STR_LEN];
@@ -251,7 +358,7 @@ static int check_nic(iommusim_traffic_cfg_t *c, iommusim_error_t *err)
 	if ((rc = check_region(err, "base", c->base, all, "queues * window")) ||
 	    (rc = check_region(err, "uva", c->uva, all, "queues * window")))
 		return rc;
-	return 0;
+	return check_rings(c, err);
 }
 
 static int check_storage(iommusim_traffic_cfg_t *c, iommusim_error_t *err)

@@ -24,8 +24,8 @@ typedef enum key_kind { KV_PATTERN, KV_NUM, KV_BOOL, KV_PCT, KV_RATE, KV_THETA }
 
 typedef enum key_id {
 	K_PATTERN, K_BASE, K_SPAN, K_SIZE, K_STRIDE, K_BLOCK, K_ALIGN, K_THETA, K_PAGES, K_PAGE,
-	K_QUEUES, K_RING, K_PKT, K_BUF, K_WINDOW, K_BUFS, K_UVA, K_SEED, K_WRITE, K_WRITE_PCT,
-	K_COUNT, K_RATE, K_NKEYS
+	K_QUEUES, K_RING, K_PKT, K_BUF, K_WINDOW, K_DESC, K_CQE, K_RINGS, K_BUFS, K_UVA, K_SEED,
+	K_WRITE, K_WRITE_PCT, K_COUNT, K_RATE, K_NKEYS
 } key_id_t;
 
 typedef struct key_def {
@@ -53,6 +53,9 @@ static const key_def_t keys[K_NKEYS] = {
 	[K_PKT] = { "pkt", KV_NUM, P(NIC), 0, UINT64_MAX },
 	[K_BUF] = { "buf", KV_NUM, P(NIC), 0, UINT64_MAX },
 	[K_WINDOW] = { "window", KV_NUM, P(NIC), 0, UINT64_MAX },
+	[K_DESC] = { "desc", KV_NUM, P(NIC), 0, UINT64_MAX },
+	[K_CQE] = { "cqe", KV_NUM, P(NIC), 0, UINT64_MAX },
+	[K_RINGS] = { "rings", KV_NUM, P(NIC), 0, UINT64_MAX },
 	[K_BUFS] = { "bufs", KV_NUM, P(STORAGE), 1, IOMMUSIM_TRAFFIC_MAX_BUFS },
 	[K_UVA] = { "uva", KV_NUM, P(NIC) | P(STORAGE), 0, UINT64_MAX },
 	[K_SEED] = { "seed", KV_NUM, P(RANDOM) | P(ZIPF) | P(STORAGE), 0, UINT64_MAX },
@@ -61,6 +64,9 @@ static const key_def_t keys[K_NKEYS] = {
 	[K_COUNT] = { "count", KV_NUM, ALLP, 0, UINT64_MAX },
 	[K_RATE] = { "rate", KV_RATE, ALLP, 0, 0 },
 };
+
+/* parse_kv keeps the keys it saw as bits of an unsigned. */
+_Static_assert(K_NKEYS <= 32, "more keys than bits in parse_kv's seen mask");
 
 /* Longest key or value quoted in a message. */
 #define QUOTE_MAX 48
@@ -413,6 +419,9 @@ static int apply(iommusim_traffic_cfg_t *cfg, key_id_t k, const char *v, iommusi
 	case K_PKT: cfg->pkt = x; break;
 	case K_BUF: cfg->buf = x; break;
 	case K_WINDOW: cfg->window = x; break;
+	case K_DESC: cfg->desc = x; break;
+	case K_CQE: cfg->cqe = x; break;
+	case K_RINGS: cfg->rings = x; break;
 	case K_BLOCK: cfg->block = x; break;
 	case K_BUFS: cfg->bufs = (unsigned)x; break;
 	case K_UVA: cfg->uva = x; break;
@@ -572,16 +581,23 @@ int iommusim_traffic_format(const iommusim_traffic_cfg_t *cfg, char *buf, size_t
 		buf[0] = '\0';
 	unsigned pat = cfg->pattern;
 	bool mixed = cfg->write_pct != 0 && cfg->write_pct != 100;
+	/* without rings the nic text stays as it was before rings existed */
+	bool rings = cfg->desc || cfg->cqe;
 	for (int k = 0; k < K_NKEYS; k++) {
 		if (!(keys[k].patterns & (1u << pat)))
 			continue;
 		if ((k == K_WRITE && mixed) || (k == K_WRITE_PCT && !mixed))
+			continue;
+		if ((k == K_DESC || k == K_CQE || k == K_RINGS) && !rings)
 			continue;
 		put(&o, "%s%s=", k ? " " : "", keys[k].name);
 		switch ((key_id_t)k) {
 		case K_PATTERN: put(&o, "%s", iommusim_traffic_pattern_name(cfg->pattern)); break;
 		case K_BASE: put(&o, "0x%" PRIx64, cfg->base); break;
 		case K_UVA: put(&o, "0x%" PRIx64, cfg->uva); break;
+		case K_RINGS: put(&o, "0x%" PRIx64, cfg->rings); break;
+		case K_DESC: put(&o, "%s", traffic_size_str(cfg->desc, s)); break;
+		case K_CQE: put(&o, "%s", traffic_size_str(cfg->cqe, s)); break;
 		case K_SPAN: put(&o, "%s", traffic_size_str(cfg->span, s)); break;
 		case K_SIZE: put(&o, "%s", traffic_size_str(cfg->size, s)); break;
 		case K_STRIDE: put(&o, "%s", traffic_size_str(cfg->stride, s)); break;

@@ -138,4 +138,27 @@ const char *traffic_size_str(uint64_t v, char *buf);
 /* Bytes one MAP covers: the buffer (nic buf, storage block) rounded up to page. */
 uint64_t traffic_map_len(const iommusim_traffic_cfg_t *cfg);
 
+/* ---- nic rings (include/iommusim/traffic.h, "Rings") --------------------------------------- */
+
+/* Each queue's rings are whole CPU pages of coherent memory. */
+#define TRAFFIC_RING_GRANULE 4096ull
+
+typedef struct traffic_rings {
+	uint64_t desc_ring;    /* one queue's descriptor ring: round_up(ring * desc, 4K) */
+	uint64_t cqe_ring;     /* one queue's completion ring: round_up(ring * cqe, 4K) */
+	uint64_t per_queue;    /* desc_ring + cqe_ring */
+	uint64_t map_len;      /* the area's MAP: round_up(queues * per_queue, page) */
+	uint64_t iova, uva;    /* the area's first IOVA (cfg->rings) and user address */
+} traffic_rings_t;
+
+/* Whether a nic configuration has rings (desc or cqe non-zero). */
+static inline bool traffic_has_rings(const iommusim_traffic_cfg_t *c)
+{
+	return c->pattern == IOMMUSIM_TRAFFIC_NIC && (c->desc || c->cqe);
+}
+
+/* The ring layout of a resolved nic configuration with rings (window and rings set, checked
+ * by traffic_cfg_resolve, so nothing overflows). */
+void traffic_rings_layout(const iommusim_traffic_cfg_t *cfg, traffic_rings_t *r);
+
 #endif

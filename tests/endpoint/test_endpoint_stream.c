@@ -499,9 +499,11 @@ static void pri_parks_and_retries_the_tlp(void **state)
 	identity_iommu_destroy(&s->iommu);
 }
 
-/* posted = 0: a write is one 4 KiB chunk, t + L + HIT + MW, and the stream is unused; with
- * posted = 1 a read keeps the chunk engine: t + L + HIT + MR + L. */
-static void chunks_when_not_posted_and_for_reads(void **state)
+/* posted = 0: a write is one 4 KiB chunk, t + L + HIT + MW, and the stream is unused. With
+ * posted = 1 a 1 KiB read is 4 read requests of 256 B taken in order one II apart (x_k = t +
+ * L + k x II); each reads memory at its done and the data is back L later, so the DMA ends
+ * at x_3 + HIT + MR + L = t + L + 3 x II + HIT + MR + L. */
+static void chunks_when_not_posted_and_streamed_reads(void **state)
 {
 	struct sx *s = *state;
 	uint8_t out[1024], back[1024];
@@ -525,10 +527,15 @@ static void chunks_when_not_posted_and_for_reads(void **state)
 	s->fk.n = 0;
 	assert_int_equal(iommusim_endpoint_dma(s->ep, &d, NS(5000), &r), 0);
 	assert_int_equal(r.status, IOMMUSIM_DMA_OK);
-	assert_int_equal(r.done, NS(5000 + L_NS + HIT_NS + MR_NS + L_NS));
-	assert_int_equal(s->fk.n, 1);
+	assert_int_equal(r.done, NS(5000 + L_NS + 3 * II_NS + HIT_NS + MR_NS + L_NS));
+	assert_int_equal(s->fk.n, 4);
+	for (unsigned k = 0; k < 4; k++) {
+		assert_int_equal(s->fk.req[k].issue, NS(5000 + L_NS) + k * NS(II_NS));
+		assert_int_equal(s->fk.req[k].size, 256);
+	}
 	assert_memory_equal(back, out, sizeof(out));
-	assert_int_equal(ctr(s, "stream.tlps"), 0);
+	assert_int_equal(ctr(s, "stream.tlps"), 4);
+	assert_int_equal(ctr(s, "stream.busy_ps"), 4 * NS(II_NS));
 }
 
 static void parameters(void **state)
@@ -639,7 +646,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tlps_split_at_mps_and_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(ats_translated_requests_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(pri_parks_and_retries_the_tlp, setup, teardown),
-		cmocka_unit_test_setup_teardown(chunks_when_not_posted_and_for_reads, setup,
+		cmocka_unit_test_setup_teardown(chunks_when_not_posted_and_streamed_reads, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(parameters, setup, teardown),
 		cmocka_unit_test_setup_teardown(vtd_figures, setup, teardown),

@@ -36,6 +36,9 @@ static void defaults(void **state)
 	assert_int_equal(c.page, 4096);
 	assert_int_equal(c.uva, 0x7f0000000000ull);
 	assert_int_equal(c.write_pct, 100);
+	assert_int_equal(c.desc, 0);   /* no rings: the per-packet triplet as it always was */
+	assert_int_equal(c.cqe, 0);
+	assert_int_equal(c.rings, 0);
 
 	c = parse_ok("pattern=storage");
 	assert_int_equal(c.span, 1ull << 30);
@@ -151,6 +154,10 @@ static void values(void **state)
 	assert_int_equal(c.page, 8192);
 	assert_int_equal(c.uva, 0x2000);
 	assert_int_equal(c.count, 12);
+	c = parse_ok("pattern=nic desc=4K cqe=8 rings=0x80000000");
+	assert_int_equal(c.desc, 4096);
+	assert_int_equal(c.cqe, 8);
+	assert_int_equal(c.rings, 0x80000000ull);
 	c = parse_ok("pattern=storage block=64K span=16M align=1M bufs=8 seed=18446744073709551615 "
 		     "write_pct=25 uva=0x1000");
 	assert_int_equal(c.block, 65536);
@@ -294,6 +301,45 @@ static const bad_case_t bad[] = {
 	  { "base=0xfffffffffff00000 plus queues * window passes the end" } },
 	{ "pattern=nic uva=0xfffffffffff00000 queues=2", -ERANGE, { "uva=0xfffffffffff00000 plus" } },
 	{ "pattern=nic page=5000", -EINVAL, { "page=5000 must be a power of two" } },
+	/* nic rings: entry sizes */
+	{ "pattern=nic desc=12", -EINVAL, { "desc=12 must be 0 (none) or a power of two in 8 .. 4K bytes" } },
+	{ "pattern=nic desc=4", -ERANGE, { "desc=4 must be 0 (none) or a power of two in 8 .. 4K" } },
+	{ "pattern=nic desc=8K", -ERANGE, { "desc=8K must be 0 (none)" } },
+	{ "pattern=nic cqe=100", -EINVAL, { "cqe=100 must be 0 (none) or a power of two in 8 .. 4K" } },
+	{ "pattern=nic cqe=8K", -ERANGE, { "cqe=8K must be 0 (none)" } },
+	{ "pattern=nic desc=8 cqe=4K", 0, { NULL } },
+	/* rings= without rings, unaligned, past the end of the space */
+	{ "pattern=nic rings=0x40000000", -EINVAL,
+	  { "rings=0x40000000 places the descriptor and completion rings, and there are none",
+	    "give desc= and/or cqe=, or drop rings=" } },
+	{ "pattern=nic desc=16 rings=0x300800", -EINVAL, { "rings=0x300800 is not aligned to page=4K" } },
+	/* queues=1 ring=4: 4 x 16 and 4 x 64 bytes, each ring rounded up to 4 KiB: 8 KiB from
+	 * 2^64 - 4K does not fit, from 2^64 - 8K it ends exactly at the top */
+	{ "pattern=nic ring=4 desc=16 cqe=64 rings=0xfffffffffffff000", -ERANGE,
+	  { "rings=0xfffffffffffff000 plus the ring area passes the end of the 64-bit address space" } },
+	{ "pattern=nic ring=4 desc=16 cqe=64 rings=0xffffffffffffe000", 0, { NULL } },
+	/* the windows end at 2^64 - 2M + 4K, which rounds up to 2M at 2^64: no room */
+	{ "pattern=nic ring=1 desc=16 base=0xffffffffffe00000", -ERANGE,
+	  { "rings=0 puts the ring area (4K) after the queues' windows (base + queues * window "
+	    "rounded up to 2M)", "passes the end of the 64-bit address space",
+	    "lower base=0xffffffffffe00000" } },
+	{ "pattern=nic ring=1 desc=16 base=0xffffffffffe00000 rings=0x100000", 0, { NULL } },
+	{ "pattern=nic ring=1 cqe=16 uva=0xffffffffffe00000", -ERANGE,
+	  { "the ring area's user memory (4K after the buffers: uva + queues * window rounded up "
+	    "to 2M) passes the end of the 64-bit address space", "lower uva=0xffffffffffe00000" } },
+	/* windows 0x100000..0x107fff (2 queues x 4 slots x 4K); the area is 16K */
+	{ "pattern=nic queues=2 ring=4 desc=16 cqe=64 rings=0x104000", -EINVAL,
+	  { "rings=0x104000: the ring area 0x104000..0x107fff (16K) overlaps the queues' buffer "
+	    "windows 0x100000..0x107fff (base + queues * window)", "give rings=0" } },
+	{ "pattern=nic queues=2 ring=4 desc=16 cqe=64 rings=0xfd000", -EINVAL,
+	  { "0xfd000..0x100fff (16K) overlaps" } },
+	{ "pattern=nic queues=2 ring=4 desc=16 cqe=64 rings=0xfc000", 0, { NULL } },   /* just below */
+	{ "pattern=nic queues=2 ring=4 desc=16 cqe=64 rings=0x108000", 0, { NULL } },  /* just after */
+	/* the ring keys belong to nic */
+	{ "pattern=seq desc=16", -EINVAL, { "key 'desc' is not used by pattern=seq" } },
+	{ "pattern=storage cqe=64", -EINVAL, { "key 'cqe' is not used by pattern=storage" } },
+	{ "pattern=zipf rings=0x200000", -EINVAL, { "key 'rings' is not used by pattern=zipf" } },
+	{ "pattern=nic cq=64", -EINVAL, { "unknown key 'cq'", "did you mean 'cqe'?" } },
 	/* storage */
 	{ "pattern=storage block=0", -ERANGE, { "block=0 is out of range" } },
 	{ "pattern=storage block=2G", -ERANGE, { "block=2G is out of range" } },
@@ -423,6 +469,14 @@ static void format_canonical(void **state)
 	iommusim_traffic_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "pattern=nic base=0x100000 page=4K queues=4 ring=256 pkt=1500 buf=2K "
 				 "window=0 uva=0x7f0000000000 count=10000 rate=100Gb/s");
+	/* with rings, desc, cqe and rings follow window (rings=0 stays 0: resolved by create) */
+	c = parse_ok("pattern=nic queues=4 desc=16 cqe=64 count=10");
+	iommusim_traffic_format(&c, buf, sizeof(buf));
+	assert_string_equal(buf, "pattern=nic base=0x100000 page=4K queues=4 ring=256 pkt=1500 buf=2K "
+				 "window=0 desc=16 cqe=64 rings=0x0 uva=0x7f0000000000 count=10 rate=0");
+	c = parse_ok("pattern=nic cqe=4K rings=0x40000000");
+	iommusim_traffic_format(&c, buf, sizeof(buf));
+	assert_non_null(strstr(buf, " window=0 desc=0 cqe=4K rings=0x40000000 uva="));
 
 	c = parse_ok("pattern=storage block=128K span=1G seed=9 rate=1.25GB/s");
 	iommusim_traffic_format(&c, buf, sizeof(buf));
@@ -440,6 +494,8 @@ static void format_round_trip(void **state)
 		"pattern=zipf theta=0.000001 pages=1 page=1G size=1 rate=1000001b/s",
 		"pattern=zipf theta=10 pages=4M write=1 rate=999Tb/s",
 		"pattern=nic queues=64 ring=1 pkt=1 buf=1 window=1G page=4K uva=0 base=0",
+		"pattern=nic queues=1024 ring=65536 desc=4K cqe=4K rings=0x800000000000",
+		"pattern=nic desc=8 rings=0",
 		"pattern=storage block=1 span=4K align=4K bufs=65536 page=4K uva=0x40000000 write_pct=99",
 	};
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
@@ -473,6 +529,9 @@ static void format_round_trip(void **state)
 		assert_int_equal(c1.pkt, c2.pkt);
 		assert_int_equal(c1.buf, c2.buf);
 		assert_int_equal(c1.window, c2.window);
+		assert_int_equal(c1.desc, c2.desc);
+		assert_int_equal(c1.cqe, c2.cqe);
+		assert_int_equal(c1.rings, c2.rings);
 		assert_int_equal(c1.block, c2.block);
 		assert_int_equal(c1.bufs, c2.bufs);
 		assert_int_equal(c1.uva, c2.uva);

@@ -2,7 +2,8 @@
 /*
  * Device stimulus verbs: dma with patterns and checked read data, ats (the answer and the
  * ATC fill), translated requests, expect xlate, page requests sent with pri, and traffic
- * generators (DMA patterns, pacing, the NIC ring's map/DMA/unmap). Expected values come from
+ * generators (DMA patterns, pacing, the NIC ring's map/DMA/unmap, its descriptor and
+ * completion rings). Expected values come from
  * the mappings the streams make (physical addresses from the process's own page table,
  * ifd_mm_lookup), the VT-d specification's fault reasons and hand counts.
  */
@@ -261,6 +262,52 @@ static void t_traffic(void **state)
 		 "traffic: fd= is not an open iommufd");
 }
 
+/* The nic pattern with receive-descriptor and completion rings. 2 queues x 4 slots,
+ * desc=16, cqe=64: a queue's descriptor ring is 4 x 16 = 64 bytes and its completion ring
+ * 4 x 64 = 256 bytes, each rounded up to 4 KiB, so 8 KiB per queue and a 16 KiB ring area.
+ * The windows are 2 x 4 x 4 KiB = 32 KiB from 0x60000000, so the area starts at
+ * round_up(0x60008000, 2M) = 0x60200000, and its user memory at
+ * round_up(0x7f3000008000, 2M) = 0x7f3000200000. Queue 0's completion ring is 4 KiB into
+ * it; packet 0 (queue 0, slot 0) writes its 64-byte completion there. */
+static void t_traffic_rings(void **state)
+{
+	(void)state;
+	replay_t *r = rt_run(HDR ATTACH
+		"traffic 0000:04:00.0 pattern=nic queues=2 ring=4 pkt=1500 buf=2K desc=16 cqe=64 "
+		"count=8 base=0x60000000 fd=3 ioas=$ioas uva=0x7f3000000000 name=rx\n"      /* 13 */
+		"expect mem user_va=0x7f3000201000 pattern=seq len=64\n"                     /* 14 */
+		/* the area was unmapped after the last packet */
+		"dma 0000:04:00.0 read iova=0x60200000 len=16 expect=fault\n");              /* 15 */
+	rt_clean(r);
+	/* per packet: map, descriptor read, packet write, completion write, unmap (5 x 8);
+	 * the area's map and unmap once */
+	assert_int_equal(rt_stat(r, "traffic.rx.ops"), 8 * 5 + 2);
+	assert_int_equal(rt_stat(r, "traffic.rx.dma"), 8 * 3);
+	assert_int_equal(rt_stat(r, "traffic.rx.desc_reads"), 8);
+	assert_int_equal(rt_stat(r, "traffic.rx.cqe_writes"), 8);
+	assert_int_equal(rt_stat(r, "traffic.rx.maps"), 8 + 1);
+	assert_int_equal(rt_stat(r, "traffic.rx.unmaps"), 8 + 1);
+	assert_int_equal(rt_stat(r, "traffic.rx.map_errors"), 0);
+	/* the rings were mapped: no access faulted */
+	assert_int_equal(rt_stat(r, "traffic.rx.faults"), 0);
+	assert_int_equal(rt_stat(r, "traffic.rx.pending"), 0);
+	/* bytes and the latency histogram are the packets' only */
+	assert_int_equal(rt_stat(r, "traffic.rx.bytes"), 8 * 1500);
+	assert_int_equal(rt_stat(r, "traffic.rx.latency.count"), 8);
+	/* the endpoint saw every DMA: 24 of the traffic and the stream's own read */
+	assert_int_equal(rt_stat(r, "ep1.dma"), 8 * 3 + 1);
+	replay_destroy(r);
+
+	/* a ring area on top of the windows (2 queues x a 4 KiB descriptor ring = 8 KiB from
+	 * 0x60004000): the line's error names rings= */
+	rt_error(SETUP "traffic 0000:04:00.0 pattern=nic queues=2 ring=4 desc=16 count=1 "
+		 "base=0x60000000 rings=0x60004000 fd=3 ioas=$ioas\n", -EINVAL,
+		 "rings=0x60004000: the ring area 0x60004000..0x60005fff (8K) overlaps the "
+		 "queues' buffer windows 0x60000000..0x60007fff");
+	rt_error(SETUP "traffic 0000:04:00.0 pattern=seq desc=16 count=1\n", -EINVAL,
+		 "key 'desc' is not used by pattern=seq");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +316,7 @@ int main(void)
 		cmocka_unit_test(t_expect_xlate),
 		cmocka_unit_test(t_pri),
 		cmocka_unit_test(t_traffic),
+		cmocka_unit_test(t_traffic_rings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
