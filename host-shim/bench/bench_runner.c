@@ -5,14 +5,12 @@
  * parameter overrides, and the metrics are evaluated over the statistics of the
  * measurement window.
  *
- * The window. The engine runs whole streams (replay_run_memory, which also reads what only
- * the engine knows how to read); to act between two lines, the runner turns each
- * "# bench: begin" / "# bench: end" comment into a line of a verb of its own, `bench begin`
- * / `bench end`, on the same line number, and registers that verb on its engine only
- * (replay_add_verbs). The verb table lives inside the run's context, so the handler finds
- * the context from the table entry the engine resolved for the line (replay_find_verb).
- * `begin` zeroes every statistic and notes the simulated and host time; `end` evaluates
- * the metrics. Without `end` they are evaluated after the stream's last line.
+ * The window. The engine runs whole streams and hands the runner every comment line at its
+ * place in simulated time (replay_opts_t.on_comment); the scenario's "# bench: begin" and
+ * "# bench: end" lines (their line numbers are in the scenario, and pasting the variables
+ * keeps the lines where they are) open and close the window. `begin` zeroes every statistic
+ * and notes the simulated and host time; `end` evaluates the metrics. Without `end` they
+ * are evaluated after the stream's last line.
  */
 #include <errno.h>
 #include <math.h>
@@ -28,7 +26,6 @@
 #include "iommusim/system.h"
 
 struct run_ctx {
-	replay_verb_t verbs[2];          /* the `bench` verb and the table's end */
 	const bench_scenario_t *s;
 	const bench_opts_t *o;
 	FILE *log;
@@ -164,7 +161,6 @@ static void window_begin(struct run_ctx *c)
 		iommusim_stats_reset(iommusim_system_stats(sys));
 	c->t0 = replay_now(c->r);
 	replay_get_summary(c->r, &c->sum0);
-	c->sum0.lines++;   /* the `bench begin` line itself is counted when it ends */
 	c->begun = true;
 	c->host0 = host_now(c);
 }
@@ -218,66 +214,16 @@ static void evaluate(struct run_ctx *c)
 	}
 }
 
-static int bench_verb_check(const stream_line_t *l, iommusim_error_t *err);
-
-static int bench_verb_run(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
+/* The window's comment lines, found by the line numbers the scenario recorded. */
+static int on_comment(void *ctx, const stream_line_t *l, iommusim_error_t *err)
 {
-	const replay_verb_t *v = replay_find_verb(r, l, NULL);
-	struct run_ctx *c = NULL;
-	int rc = bench_verb_check(l, err);
+	struct run_ctx *c = ctx;
 
-	if (rc)
-		return rc;
-
-	/* the context around the verb table this engine resolved the line to: every table
-	 * whose entry runs this function is the first member of a run_ctx */
-	if (v && v->run == bench_verb_run)
-		c = (struct run_ctx *)(void *)((char *)v - offsetof(struct run_ctx, verbs));
-	if (!c || c->r != r)
-		return stream_line_error(l, 0, err, -EINVAL, "bench: marker outside a bench run");
-	if (strcmp(l->pos[0].text, "begin") == 0)
+	(void)err;
+	if (c->s->begin_line && l->lineno == c->s->begin_line)
 		window_begin(c);
-	else
+	else if (c->s->end_line && l->lineno == c->s->end_line)
 		evaluate(c);
-	return 0;
-}
-
-static int bench_verb_check(const stream_line_t *l, iommusim_error_t *err)
-{
-	if (l->npos != 1 || l->pos[0].kind != STREAM_WORD ||
-	    (strcmp(l->pos[0].text, "begin") != 0 && strcmp(l->pos[0].text, "end") != 0))
-		return stream_line_error(l, l->npos ? l->pos[0].col : 0, err, -EINVAL,
-					 "bench: begin or end");
-	return 0;
-}
-
-static const char *const no_keys[] = { NULL };
-
-/* The expanded text with the window comments turned into `bench begin` / `bench end`. */
-static int mark_window(const bench_scenario_t *s, char *text, size_t *len)
-{
-	unsigned want[2] = { s->begin_line, s->end_line };
-	const char *word[2] = { "bench begin", "bench end" };
-	for (unsigned k = 0; k < 2; k++) {
-		if (!want[k])
-			continue;
-		char *p = text;
-		for (unsigned line = 1; line < want[k] && p; line++) {
-			p = strchr(p, '\n');
-			if (p)
-				p++;
-		}
-		if (!p)
-			return -EINVAL;
-		char *eol = strchr(p, '\n');
-		size_t old = eol ? (size_t)(eol - p) : strlen(p);
-		size_t nw = strlen(word[k]);
-		if (nw > old)
-			return -EINVAL;   /* "# bench: begin" is longer than "bench begin" */
-		memcpy(p, word[k], nw);
-		memmove(p + nw, p + old, strlen(p + old) + 1);
-		*len -= old - nw;
-	}
 	return 0;
 }
 
@@ -313,24 +259,14 @@ int bench_run_point(const bench_scenario_t *s, const bench_sweep_t *plan, size_t
 		rc = iommusim_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	c->verbs[0] = (replay_verb_t){
-		.name = "bench", .usage = "bench begin|end (from '# bench: begin|end')",
-		.min_pos = 1, .max_pos = 1, .keys = no_keys, .flags = REPLAY_VERB_SYSTEM,
-		.check = bench_verb_check, .run = bench_verb_run,
-	};
 	c->s = s;
 	c->o = o;
 	c->log = log;
 	rc = bench_scenario_expand(s, pt.vars, pt.nvars, &text, &len, err);
 	if (rc)
 		goto out;
-	if (mark_window(s, text, &len)) {
-		rc = iommusim_error_set(err, -EINVAL, "%s: bench: cannot place the window markers",
-					s->path);
-		goto out;
-	}
 	replay_opts_t ro = {
-		.on_mismatch = on_mismatch, .ctx = c,
+		.on_mismatch = on_mismatch, .on_comment = on_comment, .ctx = c,
 		.params = (const char *const *)pt.params, .nparams = pt.nparams,
 	};
 	iommusim_error_t rerr;
@@ -339,9 +275,6 @@ int bench_run_point(const bench_scenario_t *s, const bench_sweep_t *plan, size_t
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = replay_add_verbs(c->r, c->verbs, err);
-	if (rc)
-		goto out;
 	c->host0 = host_now(c);
 	iommusim_error_clear(&rerr);
 	int run_rc = replay_run_memory(c->r, text, len, s->path, &rerr);

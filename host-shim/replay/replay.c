@@ -422,6 +422,16 @@ int replay_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 			*err = r->stop_err;
 		return r->stop_err.code ? r->stop_err.code : -EINVAL;
 	}
+	if (l->kind == STREAM_LINE_COMMENT && r->opts.on_comment) {
+		iommusim_error_t e;
+		int rc;
+
+		iommusim_error_clear(&e);
+		if (r->sys)
+			replay_sync(r);
+		rc = r->opts.on_comment(r->opts.ctx, l, &e);
+		return rc < 0 ? stop(r, rc, &e, err) : 0;
+	}
 	if (l->kind != STREAM_LINE_COMMAND)
 		return 0;
 	return run_line(r, l, err);
@@ -453,6 +463,12 @@ int replay_finish(replay_t *r, iommusim_error_t *err)
 	return 0;
 }
 
+/* Comment lines are only read when someone listens to them. */
+static unsigned read_flags(const replay_t *r)
+{
+	return r->opts.on_comment ? STREAM_READ_KEEP_ALL : 0;
+}
+
 int replay_run_reader(replay_t *r, stream_reader_t *rd, iommusim_error_t *err)
 {
 	stream_line_t l;
@@ -478,7 +494,7 @@ int replay_run_reader(replay_t *r, stream_reader_t *rd, iommusim_error_t *err)
 int replay_run_file(replay_t *r, const char *path, iommusim_error_t *err)
 {
 	stream_reader_t *rd;
-	int rc = stream_reader_open(&rd, path, 0, err);
+	int rc = stream_reader_open(&rd, path, read_flags(r), err);
 
 	if (rc) {
 		stop(r, rc, err, NULL);
@@ -492,7 +508,7 @@ int replay_run_file(replay_t *r, const char *path, iommusim_error_t *err)
 int replay_run_memory(replay_t *r, const char *text, size_t len, const char *name,
 		      iommusim_error_t *err)
 {
-	stream_reader_t *rd = stream_reader_from_memory(text, len, name, 0);
+	stream_reader_t *rd = stream_reader_from_memory(text, len, name, read_flags(r));
 	int rc;
 
 	if (!rd) {

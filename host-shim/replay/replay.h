@@ -87,6 +87,13 @@ typedef struct replay_opts {
 	const char *const *params;
 	size_t nparams;
 	size_t max_kept;                  /* mismatches kept for replay_mismatch_at; 0: 10000 */
+	/* Called for each line that is only a comment, in stream order: the simulation has
+	 * run up to the end of the line before it (as for a verb), so a tool can act between
+	 * two lines (the bench runner's "# bench: begin"). A negative return stops the replay
+	 * with that error (err holds the message). May be NULL. The replay_run_file and
+	 * replay_run_memory readers keep comment lines when it is set; a caller with its own
+	 * reader opens it with STREAM_READ_KEEP_ALL. */
+	int (*on_comment)(void *ctx, const stream_line_t *l, iommusim_error_t *err);
 } replay_opts_t;
 
 /* opts may be NULL. NULL on ENOMEM (err says so). */
@@ -94,7 +101,7 @@ replay_t *replay_create(const replay_opts_t *opts, iommusim_error_t *err);
 /* Frees the simulated host (closing every file still open, in fd order) and the engine. */
 void replay_destroy(replay_t *r);
 
-/* Runs one line (comment, blank and version lines are ignored). Returns 0 -- mismatches
+/* Runs one line (blank and version lines are ignored; comment lines go to on_comment). Returns 0 -- mismatches
  * are not errors -- or a negative errno with "file:line[:col]: message" in err; after an
  * error the replay is stopped and every later call returns the same error. */
 int replay_line(replay_t *r, const stream_line_t *l, iommusim_error_t *err);
