@@ -124,7 +124,7 @@ typedef struct iommusim_endpoint_cfg {
 	bool inval_never;                /* never answer ATS invalidations */
 	iommusim_time_t atc_lookup;      /* ATC lookup time */
 	iommusim_time_t link_latency;    /* one-way endpoint <-> IOMMU latency */
-	bool posted;                     /* write DMAs go out as a posted stream of TLPs */
+	bool posted;                     /* DMAs go out as an in-order stream of TLPs */
 	unsigned mps;                    /* Max_Payload_Size: a power of two, 128 .. 4096 */
 	double link_gbps;                /* link data rate for the stream; 0 = not modelled */
 } iommusim_endpoint_cfg_t;

@@ -30,7 +30,7 @@ static const char *const ep_repl_choices[] = { "lru", "plru", "rr", "random", NU
  * The invalidation delay (request received to completion sent) is 1 us, below the 4.2 us a
  * whole GPU TLB shootdown through the IOMMU takes (Vesely et al., ISPASS 2016); PCIe only
  * bounds it by about a minute (PCIe 6.1 §10.3.1), hence the 90 s ceiling.
- * The posted stream is off, so DMAs run as 4 KiB chunks unless asked. Its Max_Payload_Size
+ * The request stream is off, so DMAs run as 4 KiB chunks unless asked. Its Max_Payload_Size
  * default is 256 bytes, the common server setting: 16 IOTLB lookups per 4 KiB page, where the
  * PCM counts of the Fast & Safe authors (Rubin et al., SOSP 2024; their repository's logs of a
  * ConnectX-7 receiving) show 16.6-19.5. The link's serialisation is not modelled unless a rate
@@ -70,14 +70,14 @@ static const iommusim_param_def_t ep_params[] = {
 	  .help = "one-way latency between the endpoint and the IOMMU",
 	  .def_u64 = 225, .min = 0, .max = 1000000 },
 	{ .name = "endpoint.posted", .type = IOMMUSIM_PARAM_BOOL,
-	  .help = "write DMAs go out as a posted stream of TLPs the IOMMU takes in order "
-		  "(reads keep the 4 KiB chunk engine)",
+	  .help = "DMAs go out as a stream of TLPs (posted writes, read requests) the IOMMU "
+		  "takes in order; off: 4 KiB chunks, each waiting for the one before",
 	  .def_u64 = 0 },
 	{ .name = "endpoint.mps", .type = IOMMUSIM_PARAM_U64, .unit = "bytes",
-	  .help = "Max_Payload_Size: data bytes per TLP of the posted stream",
+	  .help = "Max_Payload_Size (and read request size): data bytes per TLP of the stream",
 	  .def_u64 = 256, .min = EP_MPS_MIN, .max = EP_MPS_MAX, .pow2 = true },
 	{ .name = "endpoint.link_gbps", .type = IOMMUSIM_PARAM_DOUBLE, .unit = "Gb/s",
-	  .help = "link data rate for the posted stream's TLPs; 0 = serialisation not modelled",
+	  .help = "link data rate for the stream's write TLPs; 0 = serialisation not modelled",
 	  .def_double = 0, .dmin = 0, .dmax = 1e6 },
 };
 

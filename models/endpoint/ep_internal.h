@@ -155,7 +155,7 @@ enum ep_chunk_outcome ep_chunk_send(struct iommusim_endpoint *ep, struct ep_dma_
 				    iommusim_time_t issue, iommusim_xlate_resp_t *resp,
 				    iommusim_time_t *mdone);
 
-/* The posted stream (ep_stream.c): runs a write DMA as TLPs, as ep_dma_run does. */
+/* The request stream (ep_stream.c): runs a DMA as TLPs, as ep_dma_run does. */
 bool ep_stream_run(struct iommusim_endpoint *ep, struct ep_dma_state **stp, iommusim_time_t t);
 /* Accounts a DMA that ended (counters, histogram). */
 void ep_dma_finish(struct iommusim_endpoint *ep, struct ep_dma_state *st);
