@@ -263,6 +263,15 @@ struct drv_ops {
 	 * queue polling). Called before every operation and whenever the shim advances time.
 	 * NULL: the driver has no timers. */
 	void (*advance)(drv_iommu_t *iommu, iommusim_time_t now);
+
+	/* Makes peer, another instance of this driver in the same system, known to iommu (and
+	 * iommu to peer), so that a domain of one can be attached to devices behind the other:
+	 * a Linux driver finds a device's IOMMU from the device (dev_iommu_priv_get), which here
+	 * only the instance that probed it knows. iommufd calls it when it adds an instance,
+	 * once for each instance of the same driver added before. Idempotent; a driver drops
+	 * the link itself when either instance is destroyed. NULL: a domain serves only devices
+	 * behind the instance that allocated it (attach elsewhere fails with -EINVAL). */
+	int (*add_peer)(drv_iommu_t *iommu, drv_iommu_t *peer, iommusim_error_t *err);
 };
 
 /* ---- domains (Linux struct iommu_domain / iommu_domain_ops) ----------------------------- */
@@ -292,8 +301,10 @@ struct drv_domain {
 
 struct drv_domain_ops {
 	/* Attaches dev's RID (requests without PASID) to the domain, replacing the current
-	 * attachment atomically. -EINVAL: this domain cannot serve dev (other IOMMU instance,
-	 * missing capability); iommufd tries another domain on -EINVAL. Required. */
+	 * attachment atomically. dev may be behind another instance of the driver than the one
+	 * that allocated the domain (see ops->add_peer). -EINVAL: this domain cannot serve dev
+	 * (an instance it cannot span, a missing capability); iommufd tries another domain on
+	 * -EINVAL. Required. */
 	int (*attach_dev)(drv_domain_t *d, const pci_dev_t *dev, iommusim_error_t *err);
 	/* Attaches requests of dev tagged with pasid; old is the domain attached to that PASID
 	 * before (NULL if blocked). NULL op: PASID attach gives -EOPNOTSUPP. */

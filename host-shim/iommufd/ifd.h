@@ -60,12 +60,14 @@ int ifd_sys_create(const ifd_sys_config_t *c, ifd_sys_t **out, iommusim_error_t 
 void ifd_sys_destroy(ifd_sys_t *s);
 
 /* Adds an IOMMU instance; *index gets its number (devices name it in pci_dev_desc_t.iommu).
+ * Instances of the same driver are linked (drv ops add_peer) as they are added.
  * The driver's env (ifd_sys_driver_env) must have been given to the driver. */
 int ifd_sys_add_iommu(ifd_sys_t *s, const drv_ops_t *ops, drv_iommu_t *iommu,
 		      unsigned *index, iommusim_error_t *err);
 /* The services a driver instance of this system uses (memory, frames, fault upcalls). */
 const drv_env_t *ifd_sys_driver_env(ifd_sys_t *s);
-/* Adds a device to the topology and probes it with its IOMMU's driver. */
+/* Adds a device to the topology and probes it with its IOMMU's driver. A device without
+ * kernel_driver is bound to vfio-pci: a vfio device with a cdev (ifd_vfio_cdev_minor). */
 int ifd_sys_add_device(ifd_sys_t *s, const pci_dev_desc_t *d, pci_dev_t **out,
 		       iommusim_error_t *err);
 pci_topo_t *ifd_sys_topo(ifd_sys_t *s);
@@ -74,9 +76,17 @@ drv_instance_t *ifd_sys_iommu(ifd_sys_t *s, unsigned index);
 /* Tells every driver that simulated time has reached now. */
 void ifd_sys_advance(ifd_sys_t *s, iommusim_time_t now);
 
-/* Binds or unbinds a kernel driver on a device (kernel DMA). Binding fails with -EBUSY when
- * user space owns the group's DMA. */
+/* Moves a device between vfio-pci and a kernel driver (kernel DMA). Binding the kernel
+ * driver unregisters the vfio device: its cdev goes, its minor is free again, it leaves its
+ * group's device list, and once no vfio device is left the group node goes too (an open
+ * group file then answers -ENODEV). Binding fails with -EBUSY when user space owns the
+ * group's DMA or a file of the device's cdev is open (Linux would wait for it to close).
+ * Unbinding registers the device with vfio again, with the lowest free minor. */
 int ifd_sys_kernel_driver(ifd_sys_t *s, pci_dev_t *dev, bool bind, iommusim_error_t *err);
+/* The N of a vfio device's /dev/vfio/devices/vfioN: the lowest number free when it was bound
+ * to vfio-pci, as Linux numbers them, so only vfio devices count. False for a device bound
+ * to a kernel driver (it has no cdev) or one its IOMMU driver could not probe. */
+bool ifd_vfio_cdev_minor(ifd_sys_t *s, const pci_dev_t *dev, unsigned *minor);
 
 /* ---- files ------------------------------------------------------------------------------- */
 
@@ -91,11 +101,13 @@ typedef enum ifd_file_kind {
 } ifd_file_kind_t;
 
 /* Opens a path as a process would: "/dev/iommu", "/dev/vfio/vfio", "/dev/vfio/N",
- * "/dev/vfio/devices/vfioN" (N = the device's index in the topology). *fd gets the lowest
- * free descriptor >= 3. Errors: -ENOENT (no such node), -EBUSY (group already open, or a
- * device of the group is open through its cdev). */
+ * "/dev/vfio/devices/vfioN" (N = the vfio device's minor, ifd_vfio_cdev_minor). *fd gets the
+ * lowest free descriptor >= 3. Errors: -ENOENT (no such node: no vfio device with that
+ * minor, or a group none of whose devices is bound to vfio-pci), -EBUSY (group already open,
+ * or a device of the group is open through its cdev). */
 int ifd_open(ifd_sys_t *s, const char *path, int *fd, iommusim_error_t *err);
-/* The cdev of a device: /dev/vfio/devices/vfio<index>. */
+/* The cdev of a device, whatever its minor; -ENOENT for a device that is not a vfio device
+ * (bound to a kernel driver, or not probed by its IOMMU driver). */
 int ifd_open_cdev(ifd_sys_t *s, const pci_dev_t *dev, int *fd, iommusim_error_t *err);
 /* A memfd of size bytes (rounded up to pages). */
 int ifd_memfd_create(ifd_sys_t *s, uint64_t size, int *fd, iommusim_error_t *err);

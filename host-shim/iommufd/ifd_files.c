@@ -94,6 +94,10 @@ static int open_group(ifd_sys_t *s, unsigned id, int *fd, iommusim_error_t *err)
 	if (!g)
 		return iommusim_error_set(err, -ENOENT, "open /dev/vfio/%u: no such group", id);
 	ifd_vfio_group_t *vg = ifd_vfio_group_of(s, g);
+	if (!ifd_vfio_group_registered(s, vg))
+		return iommusim_error_set(err, -ENOENT,
+			"open /dev/vfio/%u: no device of group %u is bound to vfio-pci, so vfio has "
+			"no node for it", id, id);
 	/* One open of a group at a time, and never while a member is open through its cdev. */
 	if (vg->opened_file)
 		return iommusim_error_set(err, -EBUSY, "open /dev/vfio/%u: already open", id);
@@ -119,6 +123,11 @@ int ifd_open_cdev(ifd_sys_t *s, const pci_dev_t *dev, int *fd, iommusim_error_t 
 
 	if (!vd)
 		return iommusim_error_set(err, -ENODEV, "no such vfio device");
+	if (!vd->registered)
+		return iommusim_error_set(err, -ENOENT,
+			"open /dev/vfio/devices/: %s has no vfio cdev: %s", dev->name,
+			dev->kernel_driver ? "it is bound to a kernel driver, not vfio-pci"
+					   : "its IOMMU driver did not probe it");
 	ifd_file_t *f = ifd_file_new(IFD_FILE_DEVICE);
 	ifd_devfile_t *df = calloc(1, sizeof(*df));
 	if (!f || !df) {
@@ -131,8 +140,10 @@ int ifd_open_cdev(ifd_sys_t *s, const pci_dev_t *dev, int *fd, iommusim_error_t 
 	if ((rc = ifd_fd_install(s, f, fd, err))) {
 		free(df);
 		free(f);
+		return rc;
 	}
-	return rc;
+	vd->cdev_files++;
+	return 0;
 }
 
 int ifd_open(ifd_sys_t *s, const char *path, int *fd, iommusim_error_t *err)
@@ -147,11 +158,13 @@ int ifd_open(ifd_sys_t *s, const char *path, int *fd, iommusim_error_t *err)
 	if (!strcmp(path, "/dev/vfio/vfio"))
 		return open_iommufd(s, true, fd, err);
 	if (sscanf(path, "/dev/vfio/devices/vfio%u%c", &n, &tail) == 1) {
-		pci_dev_t *d = pci_topo_dev(s->topo, n);
-		if (!d)
-			return iommusim_error_set(err, -ENOENT, "open %s: no device %u (the topology "
-						  "has %zu)", path, n, pci_topo_ndevs(s->topo));
-		return ifd_open_cdev(s, d, fd, err);
+		ifd_vfio_dev_t *vd = ifd_vfio_dev_by_minor(s, n);
+		if (!vd)
+			return iommusim_error_set(err, -ENOENT,
+				"open %s: no vfio device has minor %u (minors go to devices bound "
+				"to vfio-pci, lowest free first; devices bound to a kernel driver "
+				"have none)", path, n);
+		return ifd_open_cdev(s, vd->pdev, fd, err);
 	}
 	if (sscanf(path, "/dev/vfio/%u%c", &n, &tail) == 1)
 		return open_group(s, n, fd, err);

@@ -345,6 +345,12 @@ struct ifd_vfio_group {
 struct ifd_vfio_dev {
 	pci_dev_t *pdev;
 	ifd_vfio_group_t *vgroup;
+	bool probed;               /* its IOMMU driver took it (it has an iommu_group) */
+	/* Bound to vfio-pci (vfio_register_group_dev): on its group's device list, with the
+	 * cdev /dev/vfio/devices/vfio<minor>. A device bound to a kernel driver is neither. */
+	bool registered;
+	unsigned minor;            /* while registered: the lowest number free at registration */
+	unsigned cdev_files;       /* files open on its cdev, bound or not */
 	unsigned open_count;
 	ifd_device_t *idev;        /* the iommufd binding while open */
 	ifd_ctx_t *ictx;
@@ -537,6 +543,15 @@ int ifd_dma_owner_claim(ifd_sys_t *s, pci_dev_t *pdev, const void *owner,
 void ifd_dma_owner_release(ifd_sys_t *s, pci_dev_t *pdev);
 ifd_vfio_dev_t *ifd_vfio_dev_of(ifd_sys_t *s, const pci_dev_t *pdev);
 ifd_vfio_group_t *ifd_vfio_group_of(ifd_sys_t *s, const pci_group_t *g);
+
+/* ifd_vfio_reg.c: which devices are vfio devices (bound to vfio-pci) */
+/* Registers a probed device with vfio: it joins its group's device list and gets the lowest
+ * free cdev minor (vfio_init_device's ida_alloc). */
+void ifd_vfio_register(ifd_sys_t *s, ifd_vfio_dev_t *vd);
+/* The registered device with cdev minor N, or NULL. */
+ifd_vfio_dev_t *ifd_vfio_dev_by_minor(ifd_sys_t *s, unsigned minor);
+/* True while a device of the group is registered: only then does /dev/vfio/<id> exist. */
+bool ifd_vfio_group_registered(ifd_sys_t *s, const ifd_vfio_group_t *vg);
 
 /* ifd_user.c: user memory helpers for handlers */
 int ifd_copy_from_user(ifd_ctx_t *ctx, uint64_t uptr, void *dst, size_t len);

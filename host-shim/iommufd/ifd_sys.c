@@ -119,6 +119,17 @@ int ifd_sys_add_iommu(ifd_sys_t *s, const drv_ops_t *ops, drv_iommu_t *iommu,
 		return iommusim_error_set(err, -ENOMEM, "ifd: out of memory");
 	inst->ops = ops;
 	inst->iommu = iommu;
+	/* Instances of one driver know each other, so a domain of one can serve devices
+	 * behind another (intel-iommu domains span units). */
+	for (size_t i = 0; ops->add_peer && i < s->niommus; i++) {
+		if (s->iommus[i]->ops != ops)
+			continue;
+		int rc = ops->add_peer(s->iommus[i]->iommu, iommu, err);
+		if (rc) {
+			free(inst);
+			return rc;
+		}
+	}
 	s->iommus[s->niommus] = inst;
 	if (index)
 		*index = (unsigned)s->niommus;
@@ -177,8 +188,11 @@ int ifd_sys_add_device(ifd_sys_t *s, const pci_dev_desc_t *d, pci_dev_t **out,
 	rc = drv->ops->probe_device(drv->iommu, pdev, err);
 	if (rc)
 		return rc;   /* the device stays in the topology, unusable by its driver */
+	vd->probed = true;
 	if (pdev->kernel_driver)
 		vg->owner_cnt++;   /* kernel DMA (iommu_device_use_default_domain) */
+	else
+		ifd_vfio_register(s, vd);   /* bound to vfio-pci */
 	if (out)
 		*out = pdev;
 	return 0;

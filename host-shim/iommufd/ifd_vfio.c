@@ -8,8 +8,9 @@
  *   -EINVAL); a group whose node is open refuses cdev binds (-EBUSY) and a group with a
  *   device bound through its cdev refuses to open (-EBUSY).
  * - The group path: a group with an iommufd set as container hands out device files
- *   (VFIO_GROUP_GET_DEVICE_FD); the first open binds the device to that iommufd and attaches
- *   it to the compat IOAS.
+ *   (VFIO_GROUP_GET_DEVICE_FD) of its vfio devices (ifd_vfio_reg.c; a member bound to a
+ *   kernel driver is not on the list: -ENODEV); the first open binds the device to that
+ *   iommufd and attaches it to the compat IOAS.
  * - DMA ownership: a group is either used by kernel drivers (kernel DMA) or owned by one
  *   iommufd (user DMA). Claiming a group another owner holds is -EPERM; binding a kernel
  *   driver in a user-owned group is -EBUSY. Claiming blocks the group's DMA; releasing the
@@ -77,27 +78,6 @@ void ifd_dma_owner_release(ifd_sys_t *s, pci_dev_t *pdev)
 		if (drv && drv->ops->attach_default)
 			drv->ops->attach_default(drv->iommu, d, NULL);
 	}
-}
-
-int ifd_sys_kernel_driver(ifd_sys_t *s, pci_dev_t *dev, bool bind, iommusim_error_t *err)
-{
-	if (!s || !dev)
-		return iommusim_error_set(err, -EINVAL, "no device");
-	ifd_vfio_group_t *vg = ifd_vfio_group_of(s, dev->group);
-	if (bind == dev->kernel_driver)
-		return 0;
-	if (bind) {
-		/* iommu_device_use_default_domain */
-		if (vg->owner_cnt && vg->owner)
-			return iommusim_error_set(err, -EBUSY,
-				"cannot bind a kernel driver to %s: its group %u is owned by user "
-				"space", dev->name, vg->group->id);
-		vg->owner_cnt++;
-	} else if (vg->owner_cnt && !vg->owner) {
-		vg->owner_cnt--;
-	}
-	pci_dev_set_kernel_driver(dev, bind);
-	return 0;
 }
 
 /* ---- device open / close -------------------------------------------------------------------- */
@@ -169,6 +149,8 @@ static void df_close(ifd_devfile_t *df)
 
 void ifd_vfio_devfile_release(ifd_sys_t *s, ifd_devfile_t *df)
 {
+	if (!df->from_group)
+		df->vdev->cdev_files--;
 	if (!df->access_granted)
 		return;
 	ifd_ctx_t *ctx = df->iommufd;
@@ -519,6 +501,14 @@ static int get_device_fd(ifd_sys_t *s, ifd_file_t *gf, const char *name, size_t 
 	if (!pdev)
 		return iommusim_error_set(err, -ENODEV,
 			"VFIO_GROUP_GET_DEVICE_FD: no device '%s' in group %u", name, vg->group->id);
+	/* vfio_device_get_from_name searches the group's vfio devices only, before any
+	 * container or ownership check. */
+	if (!ifd_vfio_dev_of(s, pdev)->registered)
+		return iommusim_error_set(err, -ENODEV,
+			"VFIO_GROUP_GET_DEVICE_FD: %s of group %u is not a vfio device (%s); only "
+			"devices bound to vfio-pci are on the group's device list", name,
+			vg->group->id, pdev->kernel_driver ? "it is bound to a kernel driver"
+							   : "its IOMMU driver did not probe it");
 	if (!vg->iommufd)
 		return iommusim_error_set(err, -EINVAL,
 			"VFIO_GROUP_GET_DEVICE_FD: group %u has no container (VFIO_GROUP_SET_CONTAINER "
@@ -552,6 +542,28 @@ static int get_device_fd(ifd_sys_t *s, ifd_file_t *gf, const char *name, size_t 
 	return 0;
 }
 
+/* A group file whose group went away when its last vfio device was unbound from vfio-pci
+ * (vfio_device_remove_group set group->iommu_group to NULL and dropped the container). */
+static int removed_group_ioctl(uint32_t request, iommusim_error_t *err)
+{
+	switch (request) {
+	case UAPI_VFIO_GROUP_UNSET_CONTAINER:
+		return iommusim_error_set(err, -EINVAL,
+			"VFIO_GROUP_UNSET_CONTAINER: the group of this file is gone (its last vfio "
+			"device was unbound from vfio-pci) and has no container");
+	case UAPI_VFIO_GROUP_GET_STATUS:
+	case UAPI_VFIO_GROUP_SET_CONTAINER:
+	case UAPI_VFIO_GROUP_GET_DEVICE_FD:
+		return iommusim_error_set(err, -ENODEV,
+			"group ioctl 0x%x: the group of this file is gone (its last vfio device was "
+			"unbound from vfio-pci); open /dev/vfio/N again once a device is bound",
+			request);
+	default:
+		return iommusim_error_set(err, -ENOTTY, "ioctl 0x%x is not a vfio group command",
+					  request);
+	}
+}
+
 int ifd_vfio_group_ioctl(ifd_sys_t *s, ifd_file_t *gf, uint32_t request, void *arg,
 			 size_t len, long *ret, iommusim_error_t *err)
 {
@@ -559,6 +571,8 @@ int ifd_vfio_group_ioctl(ifd_sys_t *s, ifd_file_t *gf, uint32_t request, void *a
 	int rc;
 
 	*ret = 0;
+	if (!vg)
+		return removed_group_ioctl(request, err);
 	switch (request) {
 	case UAPI_VFIO_GROUP_GET_STATUS: {
 		struct uapi_vfio_group_status st;
@@ -624,6 +638,8 @@ void ifd_vfio_group_release(ifd_sys_t *s, ifd_file_t *gf)
 {
 	ifd_vfio_group_t *vg = gf->u.vgroup;
 	(void)s;
+	if (!vg)
+		return;   /* its group went away with its last vfio device */
 	if (vg->iommufd) {
 		ifd_ctx_put(vg->iommufd);
 		vg->iommufd = NULL;

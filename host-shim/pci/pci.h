@@ -77,7 +77,7 @@ typedef struct pci_dev {
 	uint16_t alias_rid;
 	bool kernel_driver;
 	bool is_vf;
-	unsigned index;              /* position in the topology (vfioN numbering) */
+	unsigned index;              /* position in the topology (not the vfio cdev minor) */
 	pci_group_t *group;
 } pci_dev_t;
 

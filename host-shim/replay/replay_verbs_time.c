@@ -7,8 +7,10 @@
  *
  * `advance` runs the simulation forward by a fixed amount. `wait idle` runs it event by
  * event until nothing is left in flight: the IOMMU's invalidation queue is empty (head ==
- * tail) and, with a driver, its page request queue was drained; the device has no ATS
- * invalidation unanswered and no DMA waiting for a page response. Without iommu= every
+ * tail), no device message it accepted is still on its way (a page request until its
+ * descriptor is in the page request queue: the model's msgs_in_flight op) and, with a
+ * driver, its page request queue was drained; the device has no ATS invalidation
+ * unanswered and no DMA waiting for a page response. Without iommu= every
  * IOMMU is waited for, without dev= every device behind the IOMMUs waited for (with dev=
  * alone: that device and its IOMMU). What is still busy after timeout_ns (default 10 ms) --
  * or when nothing left to run could change it -- is reported as a mismatch of the line,
@@ -128,9 +130,22 @@ static bool busy(replay_t *r, const bool *iommus, replay_dev_t *only, char *buf,
 	char part[192];
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < r->niommu; i++)
-		if (iommus[i] && replay_iommu_busy(r, i, part, sizeof(part)))
+	for (size_t i = 0; i < r->niommu; i++) {
+		if (!iommus[i])
+			continue;
+		if (replay_iommu_busy(r, i, part, sizeof(part)))
 			add_text(buf, len, part);
+		/* Sent but not landed: its arrival is only a scheduler event, which no
+		 * register shows yet. */
+		iommusim_model_t *m = replay_iommu(r, i);
+		unsigned msgs = m && m->ops->msgs_in_flight ? m->ops->msgs_in_flight(m->impl) : 0;
+		if (msgs) {
+			snprintf(part, sizeof(part), "%s: %u device message%s on the way in "
+				 "(%s not yet in the queue)", r->iommu_name[i], msgs,
+				 msgs == 1 ? "" : "s", msgs == 1 ? "a page request" : "page requests");
+			add_text(buf, len, part);
+		}
+	}
 	for (size_t i = 0; i < r->ndevs; i++) {
 		replay_dev_t *d = r->devs[i];
 		if (only ? d != only : !iommus[d->iommu])

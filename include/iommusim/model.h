@@ -157,6 +157,12 @@ typedef struct iommusim_model_ops {
 	void (*translate)(void *m, const iommusim_xlate_req_t *req, iommusim_xlate_resp_t *resp);
 	/* A message from a device (ATS_INVAL_CPL, PAGE_REQ). Returns 0 or -EINVAL. */
 	int (*device_msg)(void *m, const iommusim_dev_msg_t *msg);
+	/* Device messages device_msg accepted whose effect has not landed yet: a page request
+	 * still on its way into the page request queue (not yet covered by the queue's tail),
+	 * for example. A message is accepted when it is sent, with its arrival time; until it
+	 * lands its only trace is a pending scheduler event, so whoever waits for the IOMMU to
+	 * be idle asks here. NULL: the model's messages land when device_msg returns. */
+	unsigned (*msgs_in_flight)(void *m);
 } iommusim_model_ops_t;
 
 /* A model instance. */

@@ -424,6 +424,14 @@ static int vtd_device_msg(void *m, const iommusim_dev_msg_t *msg)
 	}
 }
 
+/* Only page requests are counted: an ATS invalidation completion is taken into account
+ * when it is accepted, and the wait descriptors it releases still hold the invalidation
+ * queue's head until they complete. */
+static unsigned vtd_msgs_in_flight(void *m)
+{
+	return vtd_prq_in_flight(m);
+}
+
 const iommusim_model_ops_t iommusim_vtd_ops = {
 	.name = "vtd",
 	.component = &iommusim_vtd_component,
@@ -434,4 +442,5 @@ const iommusim_model_ops_t iommusim_vtd_ops = {
 	.mmio_write = vtd_mmio_write,
 	.translate = vtd_translate,
 	.device_msg = vtd_device_msg,
+	.msgs_in_flight = vtd_msgs_in_flight,
 };

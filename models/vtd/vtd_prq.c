@@ -339,6 +339,11 @@ int vtd_prq_group_response(struct vtd *v, uint16_t rid, bool pasid_present, uint
 	return prq_respond(v, rid, pasid_present, pasid, prg_index, resp_code, t);
 }
 
+unsigned vtd_prq_in_flight(const struct vtd *v)
+{
+	return v->prq.inflight_n;
+}
+
 bool vtd_prq_pending(const struct vtd *v)
 {
 	return (v->prq.pqh & VTD_PRQ_PQHT_MASK) != (v->prq.pqt & VTD_PRQ_PQHT_MASK);

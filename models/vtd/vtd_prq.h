@@ -81,6 +81,10 @@ int vtd_prq_page_request(struct vtd *v, const iommusim_dev_msg_t *msg, bool allo
 int vtd_prq_group_response(struct vtd *v, uint16_t rid, bool pasid_present, uint32_t pasid,
 			   uint32_t prg_index, uint32_t resp_code, iommusim_time_t t);
 
+/* Page requests accepted whose descriptor is not yet in the queue (PQT does not cover it):
+ * on the link, being formatted or being written (the model's msgs_in_flight op). */
+unsigned vtd_prq_in_flight(const struct vtd *v);
+
 /* True while page requests are in the queue (PQH != PQT). */
 bool vtd_prq_pending(const struct vtd *v);
 

@@ -77,6 +77,161 @@ static void kernel_dma_and_user_dma_never_mix(void **state)
 	fx_fini(&f);
 }
 
+/* ---- devices bound to a kernel driver are not vfio devices ---- */
+
+/* Adds device 0000:0b:00.<i> to group 7 of the fixture's mock IOMMU (instance 0), bound to
+ * a kernel driver or to vfio-pci. */
+static void fx_add_group7(fx_t *f, unsigned i, bool kernel_driver)
+{
+	pci_dev_desc_t d = {.bdf = {0, 0x0b, 0, (uint8_t)i}, .iommu = 0, .ats = true,
+			    .pri = true, .pasid_bits = 3, .group = 7,
+			    .kernel_driver = kernel_driver};
+	assert_int_equal(ifd_sys_add_device(f->sys, &d, &f->dev[i], &f->err), 0);
+	f->dfd[i] = -1;
+}
+
+static int bind_fd(fx_t *f, int fd)
+{
+	struct uapi_vfio_device_bind_iommufd b = {.argsz = 16, .iommufd = f->ifd};
+	return fx_ioctl(f, fd, UAPI_VFIO_DEVICE_BIND_IOMMUFD, &b, sizeof(b));
+}
+
+static void kernel_driver_device_has_no_cdev(void **state)
+{
+	fx_t f;
+	unsigned minor;
+	int v1, v2, v0;
+	(void)state;
+	fx_init(&f, 0, false, 0);
+	fx_add_group7(&f, 0, false);
+	fx_add_group7(&f, 1, true);
+	fx_add_group7(&f, 2, false);
+	/* Minors go to vfio devices only, lowest free first: 00.0 takes 0, 00.2 takes 1
+	 * (its topology position is 2, but 00.1 never took a number). */
+	assert_true(ifd_vfio_cdev_minor(f.sys, f.dev[0], &minor));
+	assert_int_equal(minor, 0);
+	assert_false(ifd_vfio_cdev_minor(f.sys, f.dev[1], &minor));
+	assert_true(ifd_vfio_cdev_minor(f.sys, f.dev[2], &minor));
+	assert_int_equal(minor, 1);
+	/* The kernel driver's device has no node, by device or by number (2 would be next). */
+	assert_int_equal(fx_bind(&f, 1), -ENOENT);
+	assert_int_equal(f.dfd[1], -1);
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/devices/vfio2", &v2, &f.err), -ENOENT);
+	/* vfio1 is 00.2; the group is the kernel driver's, so binding it is refused. */
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/devices/vfio1", &v1, &f.err), 0);
+	assert_int_equal(bind_fd(&f, v1), -EPERM);
+	/* 00.1 moves to vfio-pci: it gets 2 (0 and 1 are taken) and the group is free. */
+	assert_int_equal(ifd_sys_kernel_driver(f.sys, f.dev[1], false, &f.err), 0);
+	assert_true(ifd_vfio_cdev_minor(f.sys, f.dev[1], &minor));
+	assert_int_equal(minor, 2);
+	assert_int_equal(bind_fd(&f, v1), 0);
+	/* That file was 00.2's: a second file of 00.2 cannot bind (one device, one file). */
+	assert_int_equal(fx_bind(&f, 2), -EINVAL);
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/devices/vfio2", &v2, &f.err), 0);
+	assert_int_equal(bind_fd(&f, v2), 0);
+	assert_int_equal(fx_bind(&f, 1), -EINVAL);
+	assert_int_equal(ifd_close(f.sys, v1, &f.err), 0);
+	assert_int_equal(ifd_close(f.sys, v2, &f.err), 0);
+	assert_int_equal(ifd_close(f.sys, f.dfd[1], &f.err), 0);
+	assert_int_equal(ifd_close(f.sys, f.dfd[2], &f.err), 0);
+	/* An open (even unbound) cdev file keeps its device on vfio-pci. */
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/devices/vfio0", &v0, &f.err), 0);
+	assert_int_equal(ifd_sys_kernel_driver(f.sys, f.dev[0], true, &f.err), -EBUSY);
+	assert_int_equal(ifd_close(f.sys, v0, &f.err), 0);
+	/* Unbinding vfio-pci frees minor 0; the next device bound to vfio-pci takes it. */
+	assert_int_equal(ifd_sys_kernel_driver(f.sys, f.dev[0], true, &f.err), 0);
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/devices/vfio0", &v0, &f.err), -ENOENT);
+	assert_int_equal(ifd_sys_kernel_driver(f.sys, f.dev[0], false, &f.err), 0);
+	assert_true(ifd_vfio_cdev_minor(f.sys, f.dev[0], &minor));
+	assert_int_equal(minor, 0);
+	fx_fini(&f);
+}
+
+static int get_device_fd(fx_t *f, int gfd, const char *name, long *ret)
+{
+	return ifd_ioctl_fd(f->sys, gfd, UAPI_VFIO_GROUP_GET_DEVICE_FD, (void *)name,
+			    strlen(name) + 1, ret, &f->err);
+}
+
+static void group_get_device_fd_names_only_vfio_devices(void **state)
+{
+	fx_t f;
+	int gfd, cfd;
+	long ret;
+	uint32_t type = UAPI_VFIO_TYPE1v2_IOMMU;
+	struct uapi_vfio_group_status st = {.argsz = sizeof(st)};
+	(void)state;
+	fx_init(&f, 0, false, 0);
+	fx_add_group7(&f, 0, false);
+	fx_add_group7(&f, 1, true);
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/7", &gfd, &f.err), 0);
+	/* The kernel driver uses the group's DMA: not viable before a container. */
+	assert_int_equal(fx_ioctl(&f, gfd, UAPI_VFIO_GROUP_GET_STATUS, &st, sizeof(st)), 0);
+	assert_int_equal(st.flags, 0);
+	/* The name lookup comes first: ENODEV for the kernel driver's device even without a
+	 * container, whose absence the vfio device is refused for (EINVAL). */
+	assert_int_equal(get_device_fd(&f, gfd, "0000:0b:00.1", &ret), -ENODEV);
+	assert_int_equal(get_device_fd(&f, gfd, "0000:0b:00.0", &ret), -EINVAL);
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/vfio", &cfd, &f.err), 0);
+	int32_t c = cfd;
+	assert_int_equal(fx_ioctl(&f, gfd, UAPI_VFIO_GROUP_SET_CONTAINER, &c, 4), 0);
+	assert_int_equal(fx_ioctl(&f, cfd, UAPI_VFIO_SET_IOMMU, &type, 4), 0);
+	assert_int_equal(fx_ioctl(&f, gfd, UAPI_VFIO_GROUP_GET_STATUS, &st, sizeof(st)), 0);
+	assert_int_equal(st.flags, UAPI_VFIO_GROUP_FLAGS_VIABLE |
+				   UAPI_VFIO_GROUP_FLAGS_CONTAINER_SET);
+	/* Not on the list: ENODEV; the vfio sibling is on it, but the group is the kernel's. */
+	assert_int_equal(get_device_fd(&f, gfd, "0000:0b:00.1", &ret), -ENODEV);
+	assert_int_equal(get_device_fd(&f, gfd, "0000:0b:00.0", &ret), -EPERM);
+	/* Nothing was taken from the kernel driver. */
+	assert_int_equal(fx_state(&f, 0)->state, MOCK_DEV_DEFAULT);
+	assert_int_equal(fx_state(&f, 1)->state, MOCK_DEV_DEFAULT);
+	/* Moved to vfio-pci, 00.1 joins the list and the group is user space's to take. */
+	assert_int_equal(ifd_sys_kernel_driver(f.sys, f.dev[1], false, &f.err), 0);
+	assert_int_equal(get_device_fd(&f, gfd, "0000:0b:00.1", &ret), 0);
+	assert_true(ret >= 3);   /* 0..2 are stdio */
+	assert_int_equal(get_device_fd(&f, gfd, "0000:0b:00.0", &ret), 0);
+	assert_int_equal(fx_state(&f, 0)->state, MOCK_DEV_DOMAIN);
+	fx_fini(&f);
+}
+
+static void group_node_lives_with_its_vfio_devices(void **state)
+{
+	fx_t f;
+	int gfd, gfd2, cfd;
+	long ret;
+	struct uapi_vfio_group_status st = {.argsz = sizeof(st)};
+	(void)state;
+	fx_init(&f, 0, false, 0);
+	fx_add_group7(&f, 0, false);
+	fx_add_group7(&f, 1, true);
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/7", &gfd, &f.err), 0);
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/vfio", &cfd, &f.err), 0);
+	int32_t c = cfd;
+	assert_int_equal(fx_ioctl(&f, gfd, UAPI_VFIO_GROUP_SET_CONTAINER, &c, 4), 0);
+	assert_int_equal(ifd_close(f.sys, cfd, &f.err), 0);
+	assert_int_equal(fx_contexts(&f), 2);   /* the fixture's /dev/iommu + the container */
+	/* The group's last vfio device goes to a kernel driver: the group goes with it, and
+	 * with the group the container it held. */
+	assert_int_equal(ifd_sys_kernel_driver(f.sys, f.dev[0], true, &f.err), 0);
+	assert_int_equal(fx_contexts(&f), 1);
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/7", &gfd2, &f.err), -ENOENT);
+	/* The file still open answers as a group whose iommu_group is gone. */
+	assert_int_equal(fx_ioctl(&f, gfd, UAPI_VFIO_GROUP_GET_STATUS, &st, sizeof(st)), -ENODEV);
+	assert_int_equal(fx_ioctl(&f, gfd, UAPI_VFIO_GROUP_SET_CONTAINER, &c, 4), -ENODEV);
+	assert_int_equal(fx_ioctl(&f, gfd, UAPI_VFIO_GROUP_UNSET_CONTAINER, NULL, 0), -EINVAL);
+	assert_int_equal(get_device_fd(&f, gfd, "0000:0b:00.0", &ret), -ENODEV);
+	/* Back on vfio-pci: a new group, which the old file does not hold open. */
+	assert_int_equal(ifd_sys_kernel_driver(f.sys, f.dev[0], false, &f.err), 0);
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/7", &gfd2, &f.err), 0);
+	assert_int_equal(fx_ioctl(&f, gfd, UAPI_VFIO_GROUP_GET_STATUS, &st, sizeof(st)), -ENODEV);
+	assert_int_equal(ifd_close(f.sys, gfd, &f.err), 0);
+	assert_int_equal(ifd_open(f.sys, "/dev/vfio/7", &gfd, &f.err), -EBUSY);
+	/* 00.1 still holds the group for kernel DMA. */
+	assert_int_equal(fx_ioctl(&f, gfd2, UAPI_VFIO_GROUP_GET_STATUS, &st, sizeof(st)), 0);
+	assert_int_equal(st.flags, 0);
+	fx_fini(&f);
+}
+
 static void one_device_one_iommufd(void **state)
 {
 	fx_t f;
@@ -302,6 +457,9 @@ int main(void)
 		cmocka_unit_test(a_group_moves_as_one),
 		cmocka_unit_test(one_group_one_iommufd),
 		cmocka_unit_test(kernel_dma_and_user_dma_never_mix),
+		cmocka_unit_test(kernel_driver_device_has_no_cdev),
+		cmocka_unit_test(group_get_device_fd_names_only_vfio_devices),
+		cmocka_unit_test(group_node_lives_with_its_vfio_devices),
 		cmocka_unit_test(one_device_one_iommufd),
 		cmocka_unit_test(legacy_group_and_cdev_exclude_each_other),
 		cmocka_unit_test(automatic_domains_are_shared_when_compatible),

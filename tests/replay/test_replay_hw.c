@@ -5,7 +5,8 @@
  * context entry and 4-level second-level table written byte by byte from the VT-d
  * specification's layouts (9.1, 9.3, 9.8) -- with hwdma and expect xlate through it and its
  * fault recording registers read by expect fault; more IOMMUs with `iommu` lines, each with
- * its own parameters; and `wait idle` for ATS invalidations answered late or never.
+ * its own parameters; and `wait idle` for ATS invalidations answered late or never and for
+ * a page request still on its way into the page request queue.
  */
 #include "tests/support/test.h"
 
@@ -244,6 +245,93 @@ static void t_wait_idle(void **state)
 	rt_error(WAIT_HDR("") "wait busy\n", -EINVAL, "unknown 'wait busy' (known: wait idle)");
 }
 
+/* A page request sent on a system without a driver is on its way for a while: one link
+ * latency to the IOMMU, then the queue writer formats the descriptor and writes it to
+ * memory; only when that write completes does PQT cover it and PRS.PPR get set (VT-d
+ * 7.5.1). Until then no register shows it, and `wait idle` must still wait for it. The
+ * scalable-mode tables below: root entry of bus 3 -> context table 0x100001000, context entry
+ * 3:00.0 with P and PRE (bits 0 and 4) and PASID directory 0x100002000; RTADDR has TTM = 01
+ * (scalable, bit 10); the page request queue is one 4 KiB page at 0x100003000 (PQS = 0). */
+#define PRQ_HDR(params, link) "iommusim-stream 1\n"                                   \
+	"system arch=vtd driver=none " params "\n"                                      \
+	"device 0000:03:00.0 ats=1 pri=1 link_latency_ns=" link "\n"                    \
+	"mem write pa=0x100000000 fill=0 len=0x5000\n"                                  \
+	"mem write pa=0x100000030 data=01:10:00:00:01:00:00:00\n"                       \
+	"mem write pa=0x100001000 data=11:20:00:00:01:00:00:00\n"                       \
+	"mmio write 0x20 0x100000400 size=8\n"                                          \
+	"mmio write 0x18 0x40000000\n"                                                  \
+	"mmio write 0x18 0x80000000\n"                                                  \
+	"mmio write 0xd0 0x100003000 size=8\n"                                   /* 10 */
+
+static uint64_t reg(replay_t *r, uint64_t off, unsigned size)
+{
+	iommusim_model_t *m = iommusim_system_iommu(replay_system(r), 0);
+	uint64_t v = 0;
+	assert_int_equal(m->ops->mmio_read(m->impl, off, size, &v, replay_now(r)), 0);
+	return v;
+}
+
+static unsigned msgs_in_flight(replay_t *r)
+{
+	iommusim_model_t *m = iommusim_system_iommu(replay_system(r), 0);
+	return m->ops->msgs_in_flight(m->impl);
+}
+
+static void t_wait_idle_page_request(void **state)
+{
+	iommusim_error_t err;
+	(void)state;
+
+	/* IOMMU clock 500 MHz (2 ns a cycle); the descriptor takes 30 cycles to format, then
+	 * one 250 ns memory write; the link takes 400 ns */
+	replay_t *r = rt_run(PRQ_HDR("vtd.clock_mhz=500 vtd.prq.write_cycles=30 "
+				     "mem.write_latency_ns=250", "400"));
+	iommusim_time_t t0 = replay_now(r);
+	assert_int_equal(rt_line(r, "pri 0000:03:00.0 addr=0x5000 access=r prg=7 last=1", 11,
+				 &err), 0);
+	/* pri returns when the request reaches the IOMMU: t0 + 400 ns, nothing in the queue */
+	assert_int_equal(replay_now(r) - t0, 400 * IOMMUSIM_PS_PER_NS);
+	assert_int_equal(msgs_in_flight(r), 1);
+	assert_int_equal(reg(r, 0xc8, 8), 0);                             /* PQT */
+	assert_int_equal(reg(r, 0xdc, 4), 0);                             /* PRS */
+
+	assert_int_equal(rt_line(r, "wait idle", 12, &err), 0);
+	/* lands at t0 + 400 ns (link) + 30 x 2 ns (formatting) + 250 ns (write) = t0 + 710 ns */
+	assert_int_equal(replay_now(r) - t0, 710 * IOMMUSIM_PS_PER_NS);
+	assert_int_equal(msgs_in_flight(r), 0);
+	assert_int_equal(reg(r, 0xc8, 8), 0x20);           /* PQT: one 32-byte descriptor */
+	assert_int_equal(reg(r, 0xdc, 4), 0x1);            /* PRS.PPR */
+	/* page request descriptor (7.5.1.1): type 1, RID 0x0300 at bit 16; address 0x5000,
+	 * PRGI 7 at bit 3, LPIG (bit 2) and RD (bit 0): 0x5000 | 0x38 | 0x4 | 0x1 = 0x503d */
+	assert_int_equal(rt_line(r, "expect mem pa=0x100003000 "
+				    "data=01:00:00:03:00:00:00:00:3d:50:00:00:00:00:00:00", 13,
+				 &err), 0);
+	/* nothing left: no time passes */
+	t0 = replay_now(r);
+	assert_int_equal(rt_line(r, "wait idle iommu=0", 14, &err), 0);
+	assert_int_equal(replay_now(r), t0);
+	rt_clean(r);
+	replay_destroy(r);
+
+	/* still on its way when the time-out ends it: the line names what is busy. Default
+	 * timing: 225 ns link, 8 cycles at 1 GHz, a 100 ns write: lands 108 ns after pri
+	 * returns, past a 100 ns time-out. */
+	r = rt_run(PRQ_HDR("", "225") "pri 0000:03:00.0 addr=0x5000 access=r prg=7 last=1\n");
+	t0 = replay_now(r);
+	assert_int_equal(rt_line(r, "wait idle timeout_ns=100", 12, &err), 0);
+	assert_int_equal(replay_now(r) - t0, 100 * IOMMUSIM_PS_PER_NS);
+	assert_int_equal(replay_mismatch_count(r), 1);
+	rt_mismatch(r, 0, 12, "wait idle", "idle", "idle within 100 ns", "busy after 100 ns");
+	assert_non_null(strstr(replay_mismatch_at(r, 0)->note,
+			       "vtd: 1 device message on the way in"));
+	assert_int_equal(reg(r, 0xc8, 8), 0);
+	/* 8 ns later it is in */
+	assert_int_equal(rt_line(r, "wait idle", 13, &err), 0);
+	assert_int_equal(replay_now(r) - t0, 108 * IOMMUSIM_PS_PER_NS);
+	assert_int_equal(reg(r, 0xc8, 8), 0x20);
+	replay_destroy(r);
+}
+
 /* ---- static checks (no system built: what `iommusim trace check` does) -------------------------- */
 
 static int check(const char *text, iommusim_error_t *err)
@@ -318,6 +406,7 @@ int main(void)
 		cmocka_unit_test(t_mmio_errors),
 		cmocka_unit_test(t_iommu_lines),
 		cmocka_unit_test(t_wait_idle),
+		cmocka_unit_test(t_wait_idle_page_request),
 		cmocka_unit_test(t_static_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

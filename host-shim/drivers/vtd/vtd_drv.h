@@ -43,6 +43,20 @@
  * pt.tables_freed, pt.pte_writes, mmio.reads, mmio.writes, cpu_ps, prq.requests, prq.bad,
  * prq.responses, fault.records, dirty.cleared.
  *
+ * Units. Several instances (VT-d units, Linux's DRHDs) can live in one system; ops->add_peer
+ * links two of them (iommufd does it when an attach crosses units). A paging domain then
+ * serves devices behind any linked unit, as intel-iommu's do: it belongs to the unit that
+ * allocated it (its table frames, flush policy, flush queue and the statistics of map and
+ * unmap), and each unit it is attached behind gives it a domain ID of its own, allocated with
+ * the first attachment there and freed with the last (domain_attach_iommu). Its page tables
+ * are shared: every unit's context or PASID entries point at the same root. Attaching checks
+ * only the unit's capabilities (paging_domain_compatible: table format, large pages, address
+ * width, page-walk coherency, dirty tracking, nesting); an incompatible unit gives -EINVAL
+ * naming the capability. Cache tags name their unit, so a flush sends each unit's
+ * descriptors to its own invalidation queue (one batch per unit, in tag order), and the
+ * qi.* and flush.* statistics of those descriptors count on that unit. A nested domain is
+ * allocated on its parent's unit and spans units the same way.
+ *
  * Where it differs from intel-iommu, and why:
  *  - the invalidation queue, the page request queue and each device's PASID directory are
  *    one 4 KiB frame each (the frame allocator gives single frames): 128 descriptors,
@@ -133,7 +147,9 @@ bool vtd_drv_scalable(const drv_instance_t *inst);
 typedef struct vtd_drv_domain_info {
 	bool nested;
 	bool first_level;      /* the table format (nested: the guest's, first level) */
-	int did;               /* domain ID on the hardware, -1 while unattached */
+	int did;               /* domain ID on the unit that allocated it, -1 while nothing
+				  behind that unit is attached */
+	size_t units;          /* units it is attached behind (each with its own ID) */
 	uint64_t root;         /* top table (nested: the guest's first-level pointer) */
 	unsigned levels;       /* paging levels of root */
 	bool dirty_tracking;
@@ -142,5 +158,8 @@ typedef struct vtd_drv_domain_info {
 
 /* Describes a domain of this driver; -EINVAL for a domain of another driver. */
 int vtd_drv_domain_info(const drv_domain_t *d, vtd_drv_domain_info_t *out);
+/* The domain ID of d on unit (an instance of this driver): -1 if nothing behind that unit is
+ * attached to d, -EINVAL for a domain or instance of another driver. */
+int vtd_drv_domain_did(const drv_domain_t *d, const drv_instance_t *unit);
 
 #endif

@@ -3,8 +3,8 @@
  * Cache tags and cache flushing (Linux drivers/iommu/intel/cache.c), and the flush policy
  * after unmap.
  *
- * A domain carries one tag per (domain ID, PASID) it is attached with (IOTLB) and one per
- * ATS-enabled device (device TLB); a nested domain's attachment also tags its parent
+ * A domain carries one tag per (unit, domain ID, PASID) it is attached with (IOTLB) and one
+ * per ATS-enabled device (device TLB); a nested domain's attachment also tags its parent
  * (NESTING_IOTLB / NESTING_DEVTLB with the nested domain's ID), so that a change in the
  * parent's table reaches the nested translations built on it. Flushing a domain walks its
  * tags:
@@ -14,6 +14,10 @@
  *     or domain-selective without CAP.PSI, past CAP.MAMV or past drv.vtd.psi_threshold;
  *   - device TLB: device-TLB invalidation (type 3) for PASID 0 (the RID), PASID-based
  *     device-TLB invalidation (type 8) otherwise; nesting device TLBs are flushed whole.
+ * Each descriptor goes to the queue of its tag's unit, built with that unit's capabilities
+ * (CAP.PSI, CAP.MAMV, caching mode); a domain attached behind several units thus flushes
+ * each of them, one batch per unit in tag order (cache_tag_flush_range flushes its qi_batch
+ * when the tag's IOMMU changes). The global scope posts one global invalidation per unit.
  *
  * The page-selective range is, as calculate_psi_aligned_address computes it, the smallest
  * naturally aligned power of two of pages covering the range (drv.vtd.psi=cover), or one
@@ -40,21 +44,22 @@
 
 /* ---- tags ---------------------------------------------------------------------------------- */
 
-static bool tag_match(const struct vdrv_tag *t, enum vdrv_tag_type type, uint16_t did,
-		      uint32_t pasid, const struct vdrv_dev *d)
+static bool tag_match(const struct vdrv_tag *t, enum vdrv_tag_type type,
+		      const struct vdrv_iommu *v, uint16_t did, uint32_t pasid,
+		      const struct vdrv_dev *d)
 {
-	if (t->type != type || t->did != did || t->pasid != pasid)
+	if (t->type != type || t->iommu != v || t->did != did || t->pasid != pasid)
 		return false;
 	if (type == VDRV_TAG_DEVTLB || type == VDRV_TAG_NEST_DEVTLB)
 		return t->dev == d;
 	return true;
 }
 
-static int tag_add(struct vdrv_domain *dom, enum vdrv_tag_type type, uint16_t did, uint32_t pasid,
-		   struct vdrv_dev *d)
+static int tag_add(struct vdrv_domain *dom, enum vdrv_tag_type type, struct vdrv_iommu *v,
+		   uint16_t did, uint32_t pasid, struct vdrv_dev *d)
 {
 	for (size_t i = 0; i < dom->ntags; i++) {
-		if (tag_match(&dom->tags[i], type, did, pasid, d)) {
+		if (tag_match(&dom->tags[i], type, v, did, pasid, d)) {
 			dom->tags[i].users++;
 			return 0;
 		}
@@ -69,18 +74,18 @@ static int tag_add(struct vdrv_domain *dom, enum vdrv_tag_type type, uint16_t di
 		dom->captags = cap;
 	}
 	dom->tags[dom->ntags++] = (struct vdrv_tag){
-		.type = type, .did = did, .pasid = pasid,
+		.type = type, .iommu = v, .did = did, .pasid = pasid,
 		.dev = (type == VDRV_TAG_DEVTLB || type == VDRV_TAG_NEST_DEVTLB) ? d : NULL,
 		.users = 1,
 	};
 	return 0;
 }
 
-static void tag_del(struct vdrv_domain *dom, enum vdrv_tag_type type, uint16_t did, uint32_t pasid,
-		    struct vdrv_dev *d)
+static void tag_del(struct vdrv_domain *dom, enum vdrv_tag_type type, const struct vdrv_iommu *v,
+		    uint16_t did, uint32_t pasid, const struct vdrv_dev *d)
 {
 	for (size_t i = 0; i < dom->ntags; i++) {
-		if (tag_match(&dom->tags[i], type, did, pasid, d)) {
+		if (tag_match(&dom->tags[i], type, v, did, pasid, d)) {
 			if (--dom->tags[i].users == 0) {
 				for (size_t k = i + 1; k < dom->ntags; k++)
 					dom->tags[k - 1] = dom->tags[k];
@@ -91,42 +96,44 @@ static void tag_del(struct vdrv_domain *dom, enum vdrv_tag_type type, uint16_t d
 	}
 }
 
-int vdrv_tag_assign(struct vdrv_domain *dom, struct vdrv_dev *d, uint32_t pasid)
+int vdrv_tag_assign(struct vdrv_domain *dom, struct vdrv_iommu *v, struct vdrv_dev *d,
+		    uint32_t pasid)
 {
-	uint16_t did = (uint16_t)dom->did;
+	uint16_t did = (uint16_t)vdrv_did_of(dom, v);
 
-	if (tag_add(dom, VDRV_TAG_IOTLB, did, pasid, NULL))
+	if (tag_add(dom, VDRV_TAG_IOTLB, v, did, pasid, NULL))
 		return -ENOMEM;
-	if (d->ats && tag_add(dom, VDRV_TAG_DEVTLB, did, pasid, d))
+	if (d->ats && tag_add(dom, VDRV_TAG_DEVTLB, v, did, pasid, d))
 		goto undo_iotlb;
 	if (dom->base.type != DRV_DOMAIN_NESTED)
 		return 0;
-	if (tag_add(dom->s2, VDRV_TAG_NEST_IOTLB, did, pasid, NULL))
+	if (tag_add(dom->s2, VDRV_TAG_NEST_IOTLB, v, did, pasid, NULL))
 		goto undo_devtlb;
-	if (d->ats && tag_add(dom->s2, VDRV_TAG_NEST_DEVTLB, did, pasid, d)) {
-		tag_del(dom->s2, VDRV_TAG_NEST_IOTLB, did, pasid, NULL);
+	if (d->ats && tag_add(dom->s2, VDRV_TAG_NEST_DEVTLB, v, did, pasid, d)) {
+		tag_del(dom->s2, VDRV_TAG_NEST_IOTLB, v, did, pasid, NULL);
 		goto undo_devtlb;
 	}
 	return 0;
 undo_devtlb:
 	if (d->ats)
-		tag_del(dom, VDRV_TAG_DEVTLB, did, pasid, d);
+		tag_del(dom, VDRV_TAG_DEVTLB, v, did, pasid, d);
 undo_iotlb:
-	tag_del(dom, VDRV_TAG_IOTLB, did, pasid, NULL);
+	tag_del(dom, VDRV_TAG_IOTLB, v, did, pasid, NULL);
 	return -ENOMEM;
 }
 
-void vdrv_tag_unassign(struct vdrv_domain *dom, struct vdrv_dev *d, uint32_t pasid)
+void vdrv_tag_unassign(struct vdrv_domain *dom, struct vdrv_iommu *v, struct vdrv_dev *d,
+		       uint32_t pasid)
 {
-	uint16_t did = (uint16_t)dom->did;
+	uint16_t did = (uint16_t)vdrv_did_of(dom, v);
 
-	tag_del(dom, VDRV_TAG_IOTLB, did, pasid, NULL);
+	tag_del(dom, VDRV_TAG_IOTLB, v, did, pasid, NULL);
 	if (d->ats)
-		tag_del(dom, VDRV_TAG_DEVTLB, did, pasid, d);
+		tag_del(dom, VDRV_TAG_DEVTLB, v, did, pasid, d);
 	if (dom->base.type == DRV_DOMAIN_NESTED) {
-		tag_del(dom->s2, VDRV_TAG_NEST_IOTLB, did, pasid, NULL);
+		tag_del(dom->s2, VDRV_TAG_NEST_IOTLB, v, did, pasid, NULL);
 		if (d->ats)
-			tag_del(dom->s2, VDRV_TAG_NEST_DEVTLB, did, pasid, d);
+			tag_del(dom->s2, VDRV_TAG_NEST_DEVTLB, v, did, pasid, d);
 	}
 }
 
@@ -169,8 +176,8 @@ struct unit_ctx {
 static void tag_flush_unit(struct unit_ctx *c, uint64_t addr, unsigned am)
 {
 	struct vdrv_domain *dom = c->dom;
-	struct vdrv_iommu *v = dom->v;
 	const struct vdrv_tag *t = c->tag;
+	struct vdrv_iommu *v = t->iommu;
 	uint64_t d[4];
 
 	switch (t->type) {
@@ -247,10 +254,11 @@ static unsigned chunks(struct unit_ctx *c, const struct vdrv_iommu *v, uint64_t 
 
 static void tag_flush_range(struct unit_ctx *c, uint64_t start, uint64_t last)
 {
-	struct vdrv_iommu *v = c->dom->v;
+	struct vdrv_iommu *v = c->tag->iommu;
 	uint64_t pfn = start >> VTD_PAGE_SHIFT, end_pfn = last >> VTD_PAGE_SHIFT;
 
-	if (v->cfg.psi_mode == VDRV_PSI_CHUNKS && c->tag->type != VDRV_TAG_NEST_DEVTLB &&
+	/* the domain's flush policy; the tag's unit's CAP.MAMV */
+	if (c->dom->v->cfg.psi_mode == VDRV_PSI_CHUNKS && c->tag->type != VDRV_TAG_NEST_DEVTLB &&
 	    chunks(NULL, v, pfn, end_pfn) <= MAX_CHUNKS) {
 		(void)chunks(c, v, pfn, end_pfn);
 		return;
@@ -305,11 +313,11 @@ static void flush_devtlb_all(struct vdrv_iommu *v, const struct vdrv_tag *t, str
 
 void vdrv_flush_all(struct vdrv_domain *dom, struct vdrv_batch *b)
 {
-	struct vdrv_iommu *v = dom->v;
 	uint64_t d[4];
 
 	for (size_t i = 0; i < dom->ntags; i++) {
 		const struct vdrv_tag *t = &dom->tags[i];
+		struct vdrv_iommu *v = t->iommu;
 
 		if (!tag_is_iotlb(t)) {
 			flush_devtlb_all(v, t, b);
@@ -332,17 +340,31 @@ void vdrv_flush_all(struct vdrv_domain *dom, struct vdrv_batch *b)
  * iommu->flush.flush_iotlb(iommu, 0, 0, 0, DMA_TLB_GLOBAL_FLUSH), i.e. qi_flush_iotlb with
  * a DID of 0, in scalable mode too (iommu_set_root_entry, drivers/iommu/intel/iommu.c).
  * Then every device TLB of the domain, whole, as cache_tag_flush_all does. */
+static bool unit_seen(const struct vdrv_domain *dom, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (tag_is_iotlb(&dom->tags[k]) && dom->tags[k].iommu == dom->tags[i].iommu)
+			return true;
+	return false;
+}
+
 static void flush_global(struct vdrv_domain *dom, struct vdrv_batch *b)
 {
-	struct vdrv_iommu *v = dom->v;
 	uint64_t d[4];
 
-	vdrv_desc_iotlb(v, d, VDRV_G_GLOBAL, 0, 0, 0, false);
-	(*v->st.flush_global)++;
-	vdrv_batch_add(v, b, d);
+	/* one global invalidation on each unit the domain is attached behind */
+	for (size_t i = 0; i < dom->ntags; i++) {
+		struct vdrv_iommu *v = dom->tags[i].iommu;
+
+		if (!tag_is_iotlb(&dom->tags[i]) || unit_seen(dom, i))
+			continue;
+		vdrv_desc_iotlb(v, d, VDRV_G_GLOBAL, 0, 0, 0, false);
+		(*v->st.flush_global)++;
+		vdrv_batch_add(v, b, d);
+	}
 	for (size_t i = 0; i < dom->ntags; i++)
 		if (!tag_is_iotlb(&dom->tags[i]))
-			flush_devtlb_all(v, &dom->tags[i], b);
+			flush_devtlb_all(dom->tags[i].iommu, &dom->tags[i], b);
 }
 
 void vdrv_flush_range_np(struct vdrv_domain *dom, uint64_t start, uint64_t last)
@@ -354,11 +376,14 @@ void vdrv_flush_range_np(struct vdrv_domain *dom, uint64_t start, uint64_t last)
 	vdrv_batch_init(v, &b, vdrv_domain_policy(dom) != VDRV_FLUSH_STRICT);
 	for (size_t i = 0; i < dom->ntags; i++) {
 		struct unit_ctx c = { .dom = dom, .tag = &dom->tags[i], .ih = false, .b = &b };
+		struct vdrv_iommu *u = c.tag->iommu;
 
 		/* only caching mode caches not-present second-level entries; first-level
 		 * and non-caching hardware need at most a write-buffer flush */
-		if (!vdrv_capb(v, VTD_CAP_CM) || dom->first_level) {
-			(void)vdrv_flush_write_buffer(v, NULL);
+		if (!vdrv_capb(u, VTD_CAP_CM) || dom->first_level) {
+			vdrv_cross_begin(v, u);
+			(void)vdrv_flush_write_buffer(u, NULL);
+			vdrv_cross_end(v, u);
 			continue;
 		}
 		if (tag_is_iotlb(c.tag)) {

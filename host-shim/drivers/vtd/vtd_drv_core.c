@@ -260,6 +260,95 @@ struct vdrv_dev *vdrv_dev_find_rid(struct vdrv_iommu *v, uint16_t rid)
 	return NULL;
 }
 
+struct vdrv_dev *vdrv_dev_lookup(struct vdrv_iommu *v, const pci_dev_t *pdev,
+				 struct vdrv_iommu **unit)
+{
+	struct vdrv_dev *d = vdrv_dev_find(v, pdev);
+
+	*unit = v;
+	for (size_t i = 0; !d && i < v->npeers; i++) {
+		d = vdrv_dev_find(v->peers[i], pdev);
+		*unit = v->peers[i];
+	}
+	return d;
+}
+
+/* ---- units -------------------------------------------------------------------------------- */
+
+void vdrv_cross_begin(struct vdrv_iommu *v, struct vdrv_iommu *u)
+{
+	if (u == v)
+		return;
+	u->depth++;
+	if (u->t < v->t)
+		u->t = v->t;
+}
+
+void vdrv_cross_end(struct vdrv_iommu *v, struct vdrv_iommu *u)
+{
+	if (u == v)
+		return;
+	if (u->depth > 0)
+		u->depth--;
+	if (v->t < u->t)
+		v->t = u->t;
+}
+
+static bool peer_known(const struct vdrv_iommu *a, const struct vdrv_iommu *b)
+{
+	for (size_t i = 0; i < a->npeers; i++)
+		if (a->peers[i] == b)
+			return true;
+	return false;
+}
+
+static int peer_add(struct vdrv_iommu *a, struct vdrv_iommu *b)
+{
+	if (peer_known(a, b))
+		return 0;
+	if (a->npeers == a->cappeers) {
+		size_t cap = a->cappeers ? a->cappeers * 2 : 4;
+		struct vdrv_iommu **p = realloc(a->peers, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		a->peers = p;
+		a->cappeers = cap;
+	}
+	a->peers[a->npeers++] = b;
+	return 0;
+}
+
+static void peer_del(struct vdrv_iommu *a, const struct vdrv_iommu *b)
+{
+	for (size_t i = 0; i < a->npeers; i++) {
+		if (a->peers[i] == b) {
+			a->peers[i] = a->peers[--a->npeers];
+			return;
+		}
+	}
+}
+
+int vdrv_peer_link(struct vdrv_iommu *a, struct vdrv_iommu *b)
+{
+	if (a == b)
+		return 0;
+	if (peer_add(a, b))
+		return -ENOMEM;
+	if (peer_add(b, a)) {
+		peer_del(a, b);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void vdrv_peer_unlink_all(struct vdrv_iommu *v)
+{
+	for (size_t i = 0; i < v->npeers; i++)
+		peer_del(v->peers[i], v);
+	v->npeers = 0;
+}
+
 /* ---- bring-up ----------------------------------------------------------------------------- */
 
 static int vdrv_read_caps(struct vdrv_iommu *v, iommusim_error_t *err)
@@ -364,6 +453,7 @@ static int vdrv_set_root(struct vdrv_iommu *v, iommusim_error_t *err)
 static void vdrv_free_instance(struct vdrv_iommu *v)
 {
 	free(v->did_map);
+	free(v->peers);
 	free(v->devs);
 	free(v->doms);
 	free(v->faults);
@@ -491,6 +581,8 @@ void vtd_drv_destroy(drv_instance_t *inst)
 			vdrv_domain_destroy(v->doms[i]);
 	while (v->ndoms_live)
 		vdrv_domain_destroy(v->doms[v->ndoms_live - 1]);
+	/* its devices have left the other units' domains, its domains the other units */
+	vdrv_peer_unlink_all(v);
 	if (v->gcmd & VTD_GCMD_TE)
 		(void)vdrv_gcmd(v, VTD_GCMD_TE, false, NULL);
 	vdrv_prq_fini(v);

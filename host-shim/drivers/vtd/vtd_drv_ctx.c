@@ -200,7 +200,7 @@ int vdrv_ctx_set_legacy(struct vdrv_iommu *v, struct vdrv_dev *d, struct vdrv_do
 	if (dom) {
 		unsigned tt = d->ats ? VTD_TT_DEV_TLB : VTD_TT_MULTI_LEVEL;
 
-		did = (uint16_t)dom->did;
+		did = (uint16_t)vdrv_did_of(dom, v);
 		q[0] = dom->pt.root | ((uint64_t)tt << VTD_CE_LO_TT_SHIFT) | VTD_CE_LO_P;
 		q[1] = (uint64_t)dom->agaw | ((uint64_t)did << VTD_CE_HI_DID_SHIFT);
 	} else {
@@ -275,7 +275,7 @@ static int build_pasid_entry(struct vdrv_iommu *v, struct vdrv_domain *dom, uint
 		e[1] = VDRV_FLPT_DEFAULT_DID | pwsnp;
 		return 0;
 	}
-	e[1] = (uint64_t)(uint16_t)dom->did | pwsnp;
+	e[1] = (uint64_t)(uint16_t)vdrv_did_of(dom, v) | pwsnp;
 	if (dom->base.type == DRV_DOMAIN_NESTED) {
 		struct vdrv_domain *s2 = dom->s2;
 		int rc = vdrv_nested_check(v, dom, err);

@@ -32,12 +32,27 @@ static int set_for_domain(struct vdrv_iommu *v, struct vdrv_domain *dom, bool on
 	return 0;
 }
 
+/* The devices of unit u attached to dom or its nested children (v: the unit doing the work). */
+static int set_unit(struct vdrv_iommu *v, struct vdrv_iommu *u, struct vdrv_domain *dom, bool on,
+		    iommusim_error_t *err)
+{
+	int rc;
+
+	vdrv_cross_begin(v, u);
+	rc = set_for_domain(u, dom, on, err);
+	for (size_t k = 0; !rc && k < dom->nkids; k++)
+		rc = set_for_domain(u, dom->kids[k], on, err);
+	vdrv_cross_end(v, u);
+	return rc;
+}
+
+/* Behind every unit the domain may be attached behind: its own and those it knows. */
 static int set_all(struct vdrv_iommu *v, struct vdrv_domain *dom, bool on, iommusim_error_t *err)
 {
-	int rc = set_for_domain(v, dom, on, err);
+	int rc = set_unit(v, v, dom, on, err);
 
-	for (size_t k = 0; !rc && k < dom->nkids; k++)
-		rc = set_for_domain(v, dom->kids[k], on, err);
+	for (size_t i = 0; !rc && i < v->npeers; i++)
+		rc = set_unit(v, v->peers[i], dom, on, err);
 	return rc;
 }
 

@@ -2,9 +2,14 @@
 /*
  * Paging domains as intel-iommu makes them (iommu.c: intel_iommu_domain_alloc_paging_flags,
  * paging_domain_alloc, paging_domain_compatible, dmar_domain_attach_device, set_dev_pasid,
- * map/unmap), domain IDs (domain_attach_iommu: allocated on the first attachment to the
- * IOMMU, released with the last; 0 and FLPT_DEFAULT_DID = 1 reserved), and the attach paths
- * shared with identity, blocking and nested domains.
+ * map/unmap), domain IDs (domain_attach_iommu: allocated on a unit with the first attachment
+ * behind it, released with the last; 0 and FLPT_DEFAULT_DID = 1 reserved), and the attach
+ * paths shared with identity, blocking and nested domains.
+ *
+ * A domain spans units as intel-iommu's dmar_domain does: attaching it to a device behind
+ * another unit (found through the unit's peers) checks only that unit's capabilities, gives
+ * the domain a domain ID there and tags there, and points that unit's entries at the same
+ * page tables.
  *
  * Attach replaces: in scalable mode the new PASID entry is written over the old one and the
  * old entry's caches are flushed (intel_pasid_replace_*, intel_pasid_flush_present), so no
@@ -18,33 +23,60 @@
 
 #include "host-shim/drivers/vtd/vtd_drv_priv.h"
 
-/* ---- domain IDs --------------------------------------------------------------------------- */
+/* ---- domain IDs, per unit ------------------------------------------------------------------ */
 
-int vdrv_did_get(struct vdrv_domain *d, iommusim_error_t *err)
+static struct vdrv_dom_unit *unit_of(const struct vdrv_domain *d, const struct vdrv_iommu *v)
 {
-	struct vdrv_iommu *v = d->v;
+	for (size_t i = 0; i < d->nunits; i++)
+		if (d->units[i].v == v)
+			return &d->units[i];
+	return NULL;
+}
 
-	if (d->did_refs++)
+int vdrv_did_of(const struct vdrv_domain *d, const struct vdrv_iommu *v)
+{
+	const struct vdrv_dom_unit *u = unit_of(d, v);
+
+	return u ? (int)u->did : -1;
+}
+
+int vdrv_did_get(struct vdrv_domain *d, struct vdrv_iommu *v, iommusim_error_t *err)
+{
+	struct vdrv_dom_unit *u = unit_of(d, v);
+
+	if (u) {
+		u->refs++;
 		return 0;
+	}
+	if (d->nunits == d->capunits) {
+		size_t cap = d->capunits ? d->capunits * 2 : 2;
+		struct vdrv_dom_unit *p = realloc(d->units, cap * sizeof(*p));
+
+		if (!p)
+			return iommusim_error_set(err, -ENOMEM, "vtd driver: out of memory");
+		d->units = p;
+		d->capunits = cap;
+	}
 	for (unsigned id = VDRV_FIRST_DID; id < v->ndoms; id++) {
 		if (!v->did_map[id]) {
 			v->did_map[id] = 1;
-			d->did = (int)id;
+			d->units[d->nunits++] = (struct vdrv_dom_unit){ .v = v, .did = (uint16_t)id,
+									 .refs = 1 };
 			return 0;
 		}
 	}
-	d->did_refs--;
 	return iommusim_error_set(err, -ENOSPC, "vtd driver %s: all %u domain IDs are in use "
 				  "(CAP.ND)", v->name, v->ndoms);
 }
 
-void vdrv_did_put(struct vdrv_domain *d)
+void vdrv_did_put(struct vdrv_domain *d, struct vdrv_iommu *v)
 {
-	if (!d->did_refs || --d->did_refs)
+	struct vdrv_dom_unit *u = unit_of(d, v);
+
+	if (!u || --u->refs)
 		return;
-	if (d->did >= 0)
-		d->v->did_map[d->did] = 0;
-	d->did = -1;
+	v->did_map[u->did] = 0;
+	*u = d->units[--d->nunits];
 }
 
 /* ---- allocation ---------------------------------------------------------------------------- */
@@ -116,7 +148,7 @@ static int paging_alloc(struct vdrv_iommu *v, bool fl, uint32_t flags, struct vd
 	d->dirty_ops = (flags & DRV_ALLOC_DIRTY_TRACKING) != 0;
 	d->agaw = v->agaw;
 	d->gaw = v->gaw;
-	d->did = -1;
+	d->coherent = v->sm ? vdrv_ecap(v, VTD_ECAP_SMPWCS) : vdrv_ecap(v, VTD_ECAP_C);
 	d->base.ops = d->dirty_ops ? &vdrv_paging_dirty_ops : &vdrv_paging_ops;
 	d->base.iommu = vtd_drv_iommu(v);
 	d->base.owner = &vtd_drv_ops;
@@ -180,45 +212,94 @@ int vdrv_domain_alloc_paging(struct vdrv_iommu *v, const pci_dev_t *pdev, uint32
 
 /* ---- attach -------------------------------------------------------------------------------- */
 
+static bool sl_large_page(const struct vdrv_iommu *v, unsigned bit)
+{
+	return ((v->cap & VTD_CAP_SLLPS_MASK) >> VTD_CAP_SLLPS_SHIFT) & (1u << bit);
+}
+
 int vdrv_domain_compatible(struct vdrv_iommu *v, struct vdrv_domain *dom, struct vdrv_dev *d,
 			  iommusim_error_t *err)
 {
 	struct vdrv_domain *pg = dom->base.type == DRV_DOMAIN_NESTED ? dom->s2 : dom;
+	uint64_t pgs = pg->base.pgsize_bitmap;
+	bool coherent = v->sm ? vdrv_ecap(v, VTD_ECAP_SMPWCS) : vdrv_ecap(v, VTD_ECAP_C);
+	const char *differs;
 
-	if (dom->v != v)
-		return iommusim_error_set(err, -EINVAL, "vtd driver %s: the domain belongs to "
-					  "another IOMMU (%s)", v->name, dom->v->name);
-	if (pg->dirty_ops && !(v->sm && vdrv_ecap(v, VTD_ECAP_SLADS)))
-		return iommusim_error_set(err, -EINVAL, "vtd driver %s: dirty tracking domain on "
-					  "an IOMMU without ECAP.SLADS", v->name);
-	if (pg->first_level && (!v->sm || !vdrv_ecap(v, VTD_ECAP_FLTS)))
-		return iommusim_error_set(err, -EINVAL, "vtd driver %s: first-level domain needs "
-					  "scalable mode and ECAP.FLTS", v->name);
-	if (pg->agaw > v->agaw)
-		return iommusim_error_set(err, -EINVAL, "vtd driver %s: the domain's %u-bit table "
-					  "is wider than the IOMMU's", v->name, pg->gaw);
 	(void)d;
+	/* paging_domain_compatible_first_stage / _second_stage: the table format and the large
+	 * pages the domain may already hold */
+	if (pg->first_level) {
+		if (!v->sm || !vdrv_ecap(v, VTD_ECAP_FLTS))
+			return iommusim_error_set(err, -EINVAL, "vtd driver %s: first-level domain "
+						  "needs scalable mode and ECAP.FLTS", v->name);
+		if ((pgs & (1ull << 30)) && !vdrv_capb(v, VTD_CAP_FL1GP))
+			return iommusim_error_set(err, -EINVAL, "vtd driver %s: the domain maps "
+						  "1 GiB first-level pages; the IOMMU lacks "
+						  "CAP.FL1GP", v->name);
+	} else {
+		if (pg->dirty_ops && !(v->sm && vdrv_ecap(v, VTD_ECAP_SLADS)))
+			return iommusim_error_set(err, -EINVAL, "vtd driver %s: dirty tracking "
+						  "domain on an IOMMU without ECAP.SLADS", v->name);
+		if (pg->nest_parent && !(v->sm && vdrv_ecap(v, VTD_ECAP_NEST)))
+			return iommusim_error_set(err, -EINVAL, "vtd driver %s: nest parent domain "
+						  "on an IOMMU without ECAP.NEST", v->name);
+		if (v->sm && !vdrv_ecap(v, VTD_ECAP_SLTS))
+			return iommusim_error_set(err, -EINVAL, "vtd driver %s: second-level "
+						  "domain needs ECAP.SLTS in scalable mode",
+						  v->name);
+		if ((pgs & (1ull << 21)) && !sl_large_page(v, 0))
+			return iommusim_error_set(err, -EINVAL, "vtd driver %s: the domain maps "
+						  "2 MiB pages; the IOMMU's CAP.SLLPS lacks them",
+						  v->name);
+		if ((pgs & (1ull << 30)) && !sl_large_page(v, 1))
+			return iommusim_error_set(err, -EINVAL, "vtd driver %s: the domain maps "
+						  "1 GiB pages; the IOMMU's CAP.SLLPS lacks them",
+						  v->name);
+		/* the context / PASID entry names the table depth: CAP.SAGAW must offer it */
+		if (!(((v->cap & VTD_CAP_SAGAW_MASK) >> VTD_CAP_SAGAW_SHIFT) & (1u << pg->agaw)))
+			return iommusim_error_set(err, -EINVAL, "vtd driver %s: the domain's "
+						  "%u-level table is not in the IOMMU's CAP.SAGAW",
+						  v->name, vdrv_aw_levels(pg->agaw));
+	}
+	if (pg->coherent != coherent)
+		return iommusim_error_set(err, -EINVAL, "vtd driver %s: page-walk coherency (%s) "
+					  "differs from the domain's", v->name,
+					  v->sm ? "ECAP.SMPWCS" : "ECAP.C");
+	/* the unit's address width: its table depth, capped by CAP.MGAW */
+	if (pg->gaw > v->gaw || pg->agaw > v->agaw)
+		return iommusim_error_set(err, -EINVAL, "vtd driver %s: the domain's %u-bit address "
+					  "width is wider than the IOMMU's %u bits (CAP.SAGAW, "
+					  "CAP.MGAW)", v->name, pg->gaw, v->gaw);
+	/* not a Linux check (its flush policy is global): a unit set up to flush differently
+	 * would see its parameters ignored for this domain */
+	differs = vdrv_cfg_flush_differs(&v->cfg, &pg->v->cfg);
+	if (differs)
+		return iommusim_error_set(err, -EINVAL, "vtd driver %s: %s differs from that of %s, "
+					  "whose domain this is (a domain has one flush policy)",
+					  v->name, differs, pg->v->name);
 	return 0;
 }
 
 /* The cache tags and domain ID an attachment holds. */
-static int hold(struct vdrv_domain *dom, struct vdrv_dev *d, uint32_t pasid, iommusim_error_t *err)
+static int hold(struct vdrv_iommu *v, struct vdrv_domain *dom, struct vdrv_dev *d, uint32_t pasid,
+		iommusim_error_t *err)
 {
-	int rc = vdrv_did_get(dom, err);
+	int rc = vdrv_did_get(dom, v, err);
 
 	if (rc)
 		return rc;
-	if (vdrv_tag_assign(dom, d, pasid)) {
-		vdrv_did_put(dom);
+	if (vdrv_tag_assign(dom, v, d, pasid)) {
+		vdrv_did_put(dom, v);
 		return iommusim_error_set(err, -ENOMEM, "vtd driver: out of memory");
 	}
 	return 0;
 }
 
-static void unhold(struct vdrv_domain *dom, struct vdrv_dev *d, uint32_t pasid)
+static void unhold(struct vdrv_iommu *v, struct vdrv_domain *dom, struct vdrv_dev *d,
+		   uint32_t pasid)
 {
-	vdrv_tag_unassign(dom, d, pasid);
-	vdrv_did_put(dom);
+	vdrv_tag_unassign(dom, v, d, pasid);
+	vdrv_did_put(dom, v);
 }
 
 int vdrv_attach_rid(struct vdrv_iommu *v, struct vdrv_dev *d, enum vdrv_att kind,
@@ -234,7 +315,7 @@ int vdrv_attach_rid(struct vdrv_iommu *v, struct vdrv_dev *d, enum vdrv_att kind
 	if (kind == VDRV_ATT_DOMAIN) {
 		rc = vdrv_domain_compatible(v, dom, d, err);
 		if (!rc)
-			rc = hold(dom, d, VDRV_NO_PASID, err);
+			rc = hold(v, dom, d, VDRV_NO_PASID, err);
 		if (rc)
 			return rc;
 	}
@@ -246,7 +327,7 @@ int vdrv_attach_rid(struct vdrv_iommu *v, struct vdrv_dev *d, enum vdrv_att kind
 					   kind == VDRV_ATT_DOMAIN ? dom : NULL, err);
 		if (rc) {
 			if (kind == VDRV_ATT_DOMAIN)
-				unhold(dom, d, VDRV_NO_PASID);
+				unhold(v, dom, d, VDRV_NO_PASID);
 			return rc;
 		}
 	} else {
@@ -256,13 +337,13 @@ int vdrv_attach_rid(struct vdrv_iommu *v, struct vdrv_dev *d, enum vdrv_att kind
 			rc = vdrv_ctx_set_legacy(v, d, kind == VDRV_ATT_DOMAIN ? dom : NULL, err);
 		if (rc) {
 			if (kind == VDRV_ATT_DOMAIN)
-				unhold(dom, d, VDRV_NO_PASID);
+				unhold(v, dom, d, VDRV_NO_PASID);
 			kind = VDRV_ATT_BLOCKED;
 			dom = NULL;
 		}
 	}
 	if (old_kind == VDRV_ATT_DOMAIN && old)
-		unhold(old, d, VDRV_NO_PASID);
+		unhold(v, old, d, VDRV_NO_PASID);
 	d->rid_att = kind;
 	d->rid_dom = kind == VDRV_ATT_DOMAIN ? dom : NULL;
 	return rc;
@@ -287,14 +368,14 @@ int vdrv_attach_pasid(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid, 
 			return 0;
 		vdrv_pasid_clear(v, d, pasid);
 		if (a->kind == VDRV_ATT_DOMAIN)
-			unhold(a->dom, d, pasid);
+			unhold(v, a->dom, d, pasid);
 		*a = d->patt[--d->npatt];
 		return 0;
 	}
 	if (kind == VDRV_ATT_DOMAIN) {
 		rc = vdrv_domain_compatible(v, dom, d, err);
 		if (!rc)
-			rc = hold(dom, d, pasid, err);
+			rc = hold(v, dom, d, pasid, err);
 		if (rc)
 			return rc;
 	}
@@ -314,7 +395,7 @@ int vdrv_attach_pasid(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid, 
 		goto undo;
 	if (a) {
 		if (a->kind == VDRV_ATT_DOMAIN)
-			unhold(a->dom, d, pasid);
+			unhold(v, a->dom, d, pasid);
 	} else {
 		a = &d->patt[d->npatt++];
 		a->pasid = pasid;
@@ -324,22 +405,29 @@ int vdrv_attach_pasid(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid, 
 	return 0;
 undo:
 	if (kind == VDRV_ATT_DOMAIN)
-		unhold(dom, d, pasid);
+		unhold(v, dom, d, pasid);
 	return rc;
+}
+
+static int not_behind(const struct vdrv_domain *dom, const pci_dev_t *pdev, iommusim_error_t *err)
+{
+	return iommusim_error_set(err, -EINVAL, "vtd driver %s: %s is behind neither this IOMMU "
+				  "nor a unit linked to it (drv ops add_peer)", dom->v->name,
+				  pdev ? pdev->name : "(null)");
 }
 
 int vdrv_domain_attach_dev(drv_domain_t *dd, const pci_dev_t *pdev, iommusim_error_t *err)
 {
 	struct vdrv_domain *dom = vdrv_dom(dd);
-	struct vdrv_iommu *v = dom->v;
-	struct vdrv_dev *d;
+	struct vdrv_iommu *v;
+	struct vdrv_dev *d = vdrv_dev_lookup(dom->v, pdev, &v);
 	int rc;
 
+	if (!d)
+		return not_behind(dom, pdev, err);
+	/* the work is on the device's unit: its context or PASID entries, its domain ID */
 	vdrv_begin(v);
-	d = vdrv_dev_find(v, pdev);
-	rc = d ? vdrv_attach_rid(v, d, VDRV_ATT_DOMAIN, dom, err)
-	       : iommusim_error_set(err, -EINVAL, "vtd driver %s: %s is not behind this IOMMU",
-				    v->name, pdev ? pdev->name : "(null)");
+	rc = vdrv_attach_rid(v, d, VDRV_ATT_DOMAIN, dom, err);
 	vdrv_end(v);
 	return rc;
 }
@@ -348,17 +436,15 @@ int vdrv_domain_set_dev_pasid(drv_domain_t *dd, const pci_dev_t *pdev, uint32_t 
 			      drv_domain_t *old, iommusim_error_t *err)
 {
 	struct vdrv_domain *dom = vdrv_dom(dd);
-	struct vdrv_iommu *v = dom->v;
-	struct vdrv_dev *d;
+	struct vdrv_iommu *v;
+	struct vdrv_dev *d = vdrv_dev_lookup(dom->v, pdev, &v);
 	int rc;
 
 	(void)old;
-	vdrv_begin(v);
-	d = vdrv_dev_find(v, pdev);
 	if (!d)
-		rc = iommusim_error_set(err, -EINVAL, "vtd driver %s: %s is not behind this IOMMU",
-					v->name, pdev ? pdev->name : "(null)");
-	else if (!v->sm || !vdrv_ecap(v, VTD_ECAP_PASID) || !d->pasid)
+		return not_behind(dom, pdev, err);
+	vdrv_begin(v);
+	if (!v->sm || !vdrv_ecap(v, VTD_ECAP_PASID) || !d->pasid)
 		rc = iommusim_error_set(err, -EOPNOTSUPP, "vtd driver %s: PASID attach needs "
 					"scalable mode, ECAP.PASID and a device with the PASID "
 					"capability", v->name);
@@ -491,25 +577,35 @@ static int domain_iova_to_phys(drv_domain_t *dd, uint64_t iova, uint64_t *pa)
 
 /* ---- free ---------------------------------------------------------------------------------- */
 
+/* Blocks whatever of unit u is attached to dom (v: the unit doing the work). */
+static void block_users(struct vdrv_iommu *v, struct vdrv_domain *dom, struct vdrv_iommu *u)
+{
+	vdrv_cross_begin(v, u);
+	for (size_t i = 0; i < u->ndevs; i++) {
+		struct vdrv_dev *d = u->devs[i];
+
+		if (d->rid_att == VDRV_ATT_DOMAIN && d->rid_dom == dom)
+			(void)vdrv_attach_rid(u, d, VDRV_ATT_BLOCKED, NULL, NULL);
+		for (size_t k = d->npatt; k-- > 0;)
+			if (d->patt[k].kind == VDRV_ATT_DOMAIN && d->patt[k].dom == dom)
+				(void)vdrv_attach_pasid(u, d, d->patt[k].pasid, VDRV_ATT_BLOCKED,
+						       NULL, NULL);
+		if (d->def_dom == dom)
+			d->def_dom = NULL;
+	}
+	vdrv_cross_end(v, u);
+}
+
 void vdrv_domain_destroy(struct vdrv_domain *dom)
 {
 	struct vdrv_iommu *v = dom->v;
 
 	vdrv_begin(v);
 	/* Nothing should be attached; if something is, block it rather than leave the hardware
-	 * pointing at freed tables. */
-	for (size_t i = 0; i < v->ndevs; i++) {
-		struct vdrv_dev *d = v->devs[i];
-
-		if (d->rid_att == VDRV_ATT_DOMAIN && d->rid_dom == dom)
-			(void)vdrv_attach_rid(v, d, VDRV_ATT_BLOCKED, NULL, NULL);
-		for (size_t k = d->npatt; k-- > 0;)
-			if (d->patt[k].kind == VDRV_ATT_DOMAIN && d->patt[k].dom == dom)
-				(void)vdrv_attach_pasid(v, d, d->patt[k].pasid, VDRV_ATT_BLOCKED,
-						       NULL, NULL);
-		if (d->def_dom == dom)
-			d->def_dom = NULL;
-	}
+	 * pointing at freed tables: behind this unit and every unit it knows. */
+	block_users(v, dom, v);
+	for (size_t i = 0; i < v->npeers; i++)
+		block_users(v, dom, v->peers[i]);
 	/* a parent outliving its nested children would leave them dangling */
 	while (dom->nkids)
 		vdrv_domain_destroy(dom->kids[dom->nkids - 1]);
@@ -531,6 +627,7 @@ void vdrv_domain_destroy(struct vdrv_domain *dom)
 	vdrv_end(v);
 	free(dom->fl.pa);
 	free(dom->tags);
+	free(dom->units);
 	free(dom->kids);
 	free(dom);
 }
@@ -550,12 +647,21 @@ int vtd_drv_domain_info(const drv_domain_t *dd, vtd_drv_domain_info_t *out)
 	memset(out, 0, sizeof(*out));
 	out->nested = dd->type == DRV_DOMAIN_NESTED;
 	out->first_level = dom->first_level;
-	out->did = dom->did;
+	out->did = vdrv_did_of(dom, dom->v);
+	out->units = dom->nunits;
 	out->root = out->nested ? dom->s1.pgtbl_addr : dom->pt.root;
 	out->levels = out->nested ? (dom->s1.addr_width == 57 ? 5 : 4) : dom->pt.levels;
 	out->dirty_tracking = dom->dirty_tracking;
 	out->fq_pending = dom->fq_n;
 	return 0;
+}
+
+int vtd_drv_domain_did(const drv_domain_t *dd, const drv_instance_t *unit)
+{
+	if (!dd || dd->owner != &vtd_drv_ops || !unit || unit->ops != &vtd_drv_ops ||
+	    !unit->iommu)
+		return -EINVAL;
+	return vdrv_did_of((const struct vdrv_domain *)(const void *)dd, vdrv_of(unit->iommu));
 }
 
 const drv_domain_ops_t vdrv_paging_ops = {

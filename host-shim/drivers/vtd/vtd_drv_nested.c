@@ -164,7 +164,6 @@ int vdrv_domain_alloc_nested(struct vdrv_iommu *v, const pci_dev_t *pdev, drv_do
 	d->s1 = s1;
 	d->agaw = p->agaw;
 	d->gaw = p->gaw;
-	d->did = -1;
 	d->base.ops = &vdrv_nested_ops;
 	d->base.iommu = vtd_drv_iommu(v);
 	d->base.owner = &vtd_drv_ops;

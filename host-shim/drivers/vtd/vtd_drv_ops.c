@@ -10,6 +10,9 @@
  * directory and the scalable context entries are written at probe. The device then joins
  * its default domain: identity (pass-through) with ECAP.PT, otherwise a paging domain of
  * its own (kernel DMA mappings are not modelled, so it is empty).
+ *
+ * add_peer links two units of the system, so that a domain of one serves devices behind the
+ * other (vtd_drv.h, "Units").
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -286,6 +289,15 @@ static void ops_advance(drv_iommu_t *iommu, iommusim_time_t now)
 	(void)vdrv_sync(v);
 }
 
+static int ops_add_peer(drv_iommu_t *iommu, drv_iommu_t *peer, iommusim_error_t *err)
+{
+	if (!peer)
+		return iommusim_error_set(err, -EINVAL, "vtd driver: no peer instance");
+	if (vdrv_peer_link(vdrv_of(iommu), vdrv_of(peer)))
+		return iommusim_error_set(err, -ENOMEM, "vtd driver: out of memory");
+	return 0;
+}
+
 const drv_ops_t vtd_drv_ops = {
 	.name = "vtd",
 	.capabilities = ops_capabilities,
@@ -301,4 +313,5 @@ const drv_ops_t vtd_drv_ops = {
 	.viommu_alloc = NULL,
 	.page_response = vdrv_page_response,
 	.advance = ops_advance,
+	.add_peer = ops_add_peer,
 };

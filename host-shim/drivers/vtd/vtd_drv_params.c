@@ -180,3 +180,24 @@ int vdrv_cfg_read(struct vdrv_cfg *c, const iommusim_params_t *ps, iommusim_erro
 		c->cpu_mhz = 1;
 	return iommusim_params_check(ps, err);
 }
+
+const char *vdrv_cfg_flush_differs(const struct vdrv_cfg *a, const struct vdrv_cfg *b)
+{
+	if (a->policy != b->policy)
+		return "drv.vtd.flush";
+	if (a->psi_mode != b->psi_mode)
+		return "drv.vtd.psi";
+	if (a->psi_threshold != b->psi_threshold)
+		return "drv.vtd.psi_threshold";
+	if (a->scope != b->scope)
+		return "drv.vtd.inval_scope";
+	if (a->batch_max != b->batch_max)
+		return "drv.vtd.batch_max";
+	if (a->fq_size != b->fq_size)
+		return "drv.vtd.fq_size";
+	if (a->fq_timeout != b->fq_timeout)
+		return "drv.vtd.fq_timeout_ns";
+	if (a->skip_flush != b->skip_flush)
+		return "drv.vtd.skip_flush";
+	return NULL;
+}

@@ -65,6 +65,9 @@ struct vdrv_cfg {
 /* Reads "drv.vtd.*" from ps (NULL: defaults). */
 int vdrv_cfg_read(struct vdrv_cfg *c, const iommusim_params_t *ps, iommusim_error_t *err);
 void vdrv_cfg_default(struct vdrv_cfg *c);
+/* The first flush parameter (its name) in which a and b differ, NULL if none: a domain has one
+ * flush policy, so units that would flush it differently do not share it. */
+const char *vdrv_cfg_flush_differs(const struct vdrv_cfg *a, const struct vdrv_cfg *b);
 
 /* ---- statistics ------------------------------------------------------------------------ */
 
@@ -152,8 +155,11 @@ void vdrv_freelist_release(struct vdrv_iommu *v, struct vdrv_freelist *fl);
 
 enum vdrv_tag_type { VDRV_TAG_IOTLB, VDRV_TAG_DEVTLB, VDRV_TAG_NEST_IOTLB, VDRV_TAG_NEST_DEVTLB };
 
+/* Tags name the IOMMU unit whose caches hold the translations (Linux cache_tag->iommu): a
+ * domain attached behind several units flushes each unit through its own queue. */
 struct vdrv_tag {
 	enum vdrv_tag_type type;
+	struct vdrv_iommu *iommu;
 	uint16_t did;
 	uint32_t pasid;
 	struct vdrv_dev *dev;         /* device-TLB tags */
@@ -162,17 +168,31 @@ struct vdrv_tag {
 
 /* ---- domains --------------------------------------------------------------------------- */
 
+/* A domain on one IOMMU unit it is attached behind (Linux struct iommu_domain_info in
+ * dmar_domain->iommu_array): its domain ID there, held while any attachment there uses it. */
+struct vdrv_dom_unit {
+	struct vdrv_iommu *v;
+	uint16_t did;
+	unsigned refs;
+};
+
+/* A domain belongs to the unit that allocated it (its tables' frames, its flush policy and
+ * flush queue, the CPU time of map and unmap) but may be attached to devices behind any unit
+ * of the system (vtd_drv.h, "Units"): it then has a domain ID on each of them, and its page
+ * tables are shared by all. */
 struct vdrv_domain {
 	drv_domain_t base;           /* first: drv_domain_t * converts to struct vdrv_domain * */
 	struct vdrv_iommu *v;
 	bool first_level;            /* PAGING: table format; NESTED: always (guest stage 1) */
 	bool nest_parent, dirty_ops, dirty_tracking;
 	bool kernel_default;         /* the per-device default domain (no PT support) */
+	bool coherent;               /* PAGING: walks of the allocating unit snoop (ECAP.SMPWCS
+					in scalable mode, ECAP.C in legacy mode) */
 	unsigned agaw;               /* VTD_AW_* of the table depth */
 	unsigned gaw;                /* address width in bits */
 	struct vdrv_pt pt;
-	int did;                     /* -1 until attached */
-	unsigned did_refs;
+	struct vdrv_dom_unit *units; /* the units it is attached behind */
+	size_t nunits, capunits;
 	struct vdrv_tag *tags;
 	size_t ntags, captags;
 	struct vdrv_freelist fl;      /* frames waiting for the next flush */
@@ -231,6 +251,8 @@ struct vdrv_dev {
 /* Descriptors collected for one flush (Linux struct qi_batch), submitted according to the
  * flush policy: one synchronous submit each (strict) or together (batched). */
 struct vdrv_batch {
+	struct vdrv_iommu *owner;    /* the unit whose operation flushes (its CPU cursor) */
+	struct vdrv_iommu *unit;     /* the unit the pending descriptors are for */
 	uint64_t d[VDRV_BATCH_MAX][4];
 	unsigned n;
 	bool together;               /* submit together (else one by one) */
@@ -271,6 +293,10 @@ struct vdrv_iommu {
 
 	/* domain IDs */
 	uint8_t *did_map;
+
+	/* the other units of the system this one knows (vtd_drv.h, "Units") */
+	struct vdrv_iommu **peers;
+	size_t npeers, cappeers;
 
 	/* devices and domains */
 	struct vdrv_dev **devs;
@@ -360,6 +386,19 @@ int vdrv_read_pte(const struct vdrv_iommu *v, uint64_t pa, uint64_t *val);
 
 struct vdrv_dev *vdrv_dev_find(struct vdrv_iommu *v, const pci_dev_t *pdev);
 struct vdrv_dev *vdrv_dev_find_rid(struct vdrv_iommu *v, uint16_t rid);
+/* The device behind v or behind one of v's peers (Linux finds the unit from the device:
+ * dev_iommu_priv_get); *unit gets the unit that probed it. NULL if none did. */
+struct vdrv_dev *vdrv_dev_lookup(struct vdrv_iommu *v, const pci_dev_t *pdev,
+				 struct vdrv_iommu **unit);
+
+/* Units: v's operation does work on unit u (a domain attached behind several units). One CPU
+ * does both: u's cursor catches up with v's before, v's with u's after. No-ops when u == v. */
+void vdrv_cross_begin(struct vdrv_iommu *v, struct vdrv_iommu *u);
+void vdrv_cross_end(struct vdrv_iommu *v, struct vdrv_iommu *u);
+/* Makes a and b peers of each other (idempotent); -ENOMEM. */
+int vdrv_peer_link(struct vdrv_iommu *a, struct vdrv_iommu *b);
+/* v leaves: every peer forgets it. */
+void vdrv_peer_unlink_all(struct vdrv_iommu *v);
 
 /* ---- vtd_drv_qi.c ------------------------------------------------------------------------ */
 
@@ -401,8 +440,11 @@ void vdrv_desc_pgrp(uint64_t d[4], uint16_t rid, bool pasid_valid, uint32_t pasi
 #define VDRV_PIOTLB_G_PAGE  3u
 #define VDRV_DEVTLB_ALL     52u       /* size order covering every address */
 
+/* A batch flushed by an operation of unit v. */
 void vdrv_batch_init(struct vdrv_iommu *v, struct vdrv_batch *b, bool together);
-void vdrv_batch_add(struct vdrv_iommu *v, struct vdrv_batch *b, const uint64_t d[4]);
+/* Adds a descriptor for unit u's queue; descriptors pending for another unit are submitted
+ * there first (Linux cache.c flushes its qi_batch when the tag's IOMMU changes). */
+void vdrv_batch_add(struct vdrv_iommu *u, struct vdrv_batch *b, const uint64_t d[4]);
 /* Submits what is left; returns b->rc (the first error of any submit). */
 int vdrv_batch_finish(struct vdrv_iommu *v, struct vdrv_batch *b);
 
@@ -439,9 +481,13 @@ void vdrv_devtlb_flush_pasid(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t 
 int vdrv_domain_alloc_paging(struct vdrv_iommu *v, const pci_dev_t *pdev, uint32_t flags,
 			    const drv_user_data_t *data, drv_domain_t **out,
 			    iommusim_error_t *err);
-/* Allocates (or references) the domain ID on first use. */
-int vdrv_did_get(struct vdrv_domain *d, iommusim_error_t *err);
-void vdrv_did_put(struct vdrv_domain *d);
+/* domain_attach_iommu: references the domain on unit v, allocating its domain ID there on
+ * the first reference (-ENOSPC when the unit has none left). */
+int vdrv_did_get(struct vdrv_domain *d, struct vdrv_iommu *v, iommusim_error_t *err);
+/* domain_detach_iommu: drops a reference; the last one frees the domain ID on v. */
+void vdrv_did_put(struct vdrv_domain *d, struct vdrv_iommu *v);
+/* The domain ID of d on unit v, -1 if d is not attached behind v. */
+int vdrv_did_of(const struct vdrv_domain *d, const struct vdrv_iommu *v);
 /* Puts dev's RID in dom (NULL with kind IDENTITY / BLOCKED): the hardware entries, the cache
  * tags and the domain ID references, as Linux's attach paths do. */
 int vdrv_attach_rid(struct vdrv_iommu *v, struct vdrv_dev *d, enum vdrv_att kind,
@@ -449,7 +495,9 @@ int vdrv_attach_rid(struct vdrv_iommu *v, struct vdrv_dev *d, enum vdrv_att kind
 /* Same for a PASID (scalable mode). */
 int vdrv_attach_pasid(struct vdrv_iommu *v, struct vdrv_dev *d, uint32_t pasid, enum vdrv_att kind,
 		     struct vdrv_domain *dom, iommusim_error_t *err);
-/* The checks of paging_domain_compatible; -EINVAL with a message. */
+/* paging_domain_compatible: can unit v walk dom's tables (nested: its parent's)? Only
+ * capabilities count (table format, large pages, address width, walk coherency, dirty
+ * tracking, nesting), not which unit allocated it; -EINVAL naming the capability. */
 int vdrv_domain_compatible(struct vdrv_iommu *v, struct vdrv_domain *dom, struct vdrv_dev *d,
 			  iommusim_error_t *err);
 void vdrv_domain_destroy(struct vdrv_domain *d);
@@ -465,8 +513,11 @@ extern const drv_domain_ops_t vdrv_nested_ops;
 
 /* ---- vtd_drv_cache.c --------------------------------------------------------------------- */
 
-int vdrv_tag_assign(struct vdrv_domain *dom, struct vdrv_dev *d, uint32_t pasid);
-void vdrv_tag_unassign(struct vdrv_domain *dom, struct vdrv_dev *d, uint32_t pasid);
+/* Tags of an attachment of d (behind unit v) with pasid; dom must hold a domain ID on v. */
+int vdrv_tag_assign(struct vdrv_domain *dom, struct vdrv_iommu *v, struct vdrv_dev *d,
+		    uint32_t pasid);
+void vdrv_tag_unassign(struct vdrv_domain *dom, struct vdrv_iommu *v, struct vdrv_dev *d,
+		       uint32_t pasid);
 /* cache_tag_flush_range: [start, last] changed; ih: only leaves changed. */
 void vdrv_flush_range(struct vdrv_domain *dom, uint64_t start, uint64_t last, bool ih,
 		     struct vdrv_batch *b);

@@ -430,55 +430,71 @@ int vdrv_inv_one(struct vdrv_iommu *v, const uint64_t d[4], iommusim_error_t *er
 
 void vdrv_batch_init(struct vdrv_iommu *v, struct vdrv_batch *b, bool together)
 {
-	(void)v;
+	b->owner = v;
+	b->unit = v;
 	b->n = 0;
 	b->together = together;
 	b->rc = 0;
 	iommusim_error_clear(&b->err);
 }
 
-static void batch_submit(struct vdrv_iommu *v, struct vdrv_batch *b, uint64_t (*d)[4], unsigned n)
+static void batch_error(struct vdrv_batch *b, int rc, const iommusim_error_t *e)
 {
+	if (rc && !b->rc) {
+		b->rc = rc;
+		b->err = *e;
+	}
+}
+
+/* Submits n descriptors to b->unit's queue, on the CPU cursor of the batch's operation. */
+static void batch_submit(struct vdrv_batch *b, uint64_t (*d)[4], unsigned n)
+{
+	struct vdrv_iommu *u = b->unit;
 	iommusim_error_t e;
 	int rc;
 
 	iommusim_error_clear(&e);
-	rc = vdrv_qi_submit_sync(v, d, n, 0, NULL, &e);
-	if (rc && !b->rc) {
-		b->rc = rc;
-		b->err = e;
-	}
+	vdrv_cross_begin(b->owner, u);
+	rc = vdrv_qi_submit_sync(u, d, n, 0, NULL, &e);
+	vdrv_cross_end(b->owner, u);
+	batch_error(b, rc, &e);
 }
 
-void vdrv_batch_add(struct vdrv_iommu *v, struct vdrv_batch *b, const uint64_t d[4])
+void vdrv_batch_add(struct vdrv_iommu *u, struct vdrv_batch *b, const uint64_t d[4])
 {
-	if (!v->qi) {
+	if (b->n && b->unit != u) {
+		/* the descriptors so far are for another unit's queue */
+		batch_submit(b, b->d, b->n);
+		b->n = 0;
+	}
+	b->unit = u;
+	if (!u->qi) {
 		iommusim_error_t e;
 		int rc;
 
 		iommusim_error_clear(&e);
-		rc = reg_inv(v, d, &e);
-		if (rc && !b->rc) {
-			b->rc = rc;
-			b->err = e;
-		}
+		vdrv_cross_begin(b->owner, u);
+		rc = reg_inv(u, d, &e);
+		vdrv_cross_end(b->owner, u);
+		batch_error(b, rc, &e);
 		return;
 	}
 	memcpy(b->d[b->n], d, sizeof(b->d[0]));
 	b->n++;
 	if (!b->together) {
-		batch_submit(v, b, b->d, 1);
+		batch_submit(b, b->d, 1);
 		b->n = 0;
-	} else if (b->n >= v->cfg.batch_max) {
-		batch_submit(v, b, b->d, b->n);
+	} else if (b->n >= b->owner->cfg.batch_max) {
+		batch_submit(b, b->d, b->n);
 		b->n = 0;
 	}
 }
 
 int vdrv_batch_finish(struct vdrv_iommu *v, struct vdrv_batch *b)
 {
+	(void)v;
 	if (b->n) {
-		batch_submit(v, b, b->d, b->n);
+		batch_submit(b, b->d, b->n);
 		b->n = 0;
 	}
 	return b->rc;
