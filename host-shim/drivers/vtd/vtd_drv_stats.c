@@ -55,6 +55,31 @@ static const struct counter_def counters[] = {
 	C(dirty_cleared, "dirty.cleared", "dirty bits cleared"),
 };
 
+struct hist_def {
+	size_t off;              /* offset of the histogram pointer in struct vdrv_stats */
+	const char *name, *unit, *help;
+};
+
+#define H(field, n, u, h) { offsetof(struct vdrv_stats, field), (n), (u), (h) }
+
+static const struct hist_def hists[] = {
+	H(qi_wait, "qi.wait", "ps", "synchronous submit: tail write to observed completion"),
+	H(unmap_inval, "unmap.inval", "ps",
+	  "invalidation time of one flushed unmap as the driver sees it: from building its first "
+	  "descriptor to the completion of its last wait"),
+	H(qi_sync_cycles, "qi.sync_cycles", "cycles",
+	  "one completed synchronous submit (qi_submit_sync) from entry to return, in CPU cycles "
+	  "at drv.vtd.cpu_mhz"),
+	H(unmap_inval_cycles, "unmap.inval_cycles", "cycles",
+	  "unmap.inval in CPU cycles at drv.vtd.cpu_mhz"),
+	H(fq_flush, "fq.flush", "ps",
+	  "one flush-queue flush (deferred policy) as the driver sees it: from building its "
+	  "first descriptor to the completion of its last wait"),
+	H(fq_flush_cycles, "fq.flush_cycles", "cycles", "fq.flush in CPU cycles at drv.vtd.cpu_mhz"),
+	H(fq_flush_entries, "fq.flush_entries", "entries",
+	  "queued unmaps one flush-queue flush covered"),
+};
+
 static const char *const desc_names[VDRV_NDESC_TYPES] = {
 	[VTD_QI_TYPE_CC] = "cc",         [VTD_QI_TYPE_IOTLB] = "iotlb",
 	[VTD_QI_TYPE_DEVTLB] = "devtlb", [VTD_QI_TYPE_IEC] = "iec",
@@ -90,37 +115,14 @@ int vdrv_stats_init(struct vdrv_iommu *v, iommusim_stats_t *st, const char *name
 			return iommusim_error_set(err, -ENOMEM, "vtd driver: cannot register "
 						  "statistic %s", full);
 	}
-	snprintf(full, sizeof(full), "drv.%s.qi.wait", name);
-	v->st.qi_wait = iommusim_stats_hist(st, full, "ps",
-					    "synchronous submit: tail write to observed completion");
-	snprintf(full, sizeof(full), "drv.%s.unmap.inval", name);
-	v->st.unmap_inval = iommusim_stats_hist(st, full, "ps",
-						"invalidation time of one flushed unmap as the driver "
-						"sees it: from building its first descriptor to the "
-						"completion of its last wait");
-	snprintf(full, sizeof(full), "drv.%s.qi.sync_cycles", name);
-	v->st.qi_sync_cycles = iommusim_stats_hist(st, full, "cycles",
-						   "one completed synchronous submit "
-						   "(qi_submit_sync) from entry to return, in CPU "
-						   "cycles at drv.vtd.cpu_mhz");
-	snprintf(full, sizeof(full), "drv.%s.unmap.inval_cycles", name);
-	v->st.unmap_inval_cycles = iommusim_stats_hist(st, full, "cycles",
-						       "unmap.inval in CPU cycles at "
-						       "drv.vtd.cpu_mhz");
-	snprintf(full, sizeof(full), "drv.%s.fq.flush", name);
-	v->st.fq_flush = iommusim_stats_hist(st, full, "ps",
-					     "one flush-queue flush (deferred policy) as the "
-					     "driver sees it: from building its first descriptor "
-					     "to the completion of its last wait");
-	snprintf(full, sizeof(full), "drv.%s.fq.flush_cycles", name);
-	v->st.fq_flush_cycles = iommusim_stats_hist(st, full, "cycles",
-						    "fq.flush in CPU cycles at drv.vtd.cpu_mhz");
-	snprintf(full, sizeof(full), "drv.%s.fq.flush_entries", name);
-	v->st.fq_flush_entries = iommusim_stats_hist(st, full, "entries",
-						     "queued unmaps one flush-queue flush covered");
-	if (!v->st.qi_wait || !v->st.unmap_inval || !v->st.qi_sync_cycles ||
-	    !v->st.unmap_inval_cycles || !v->st.fq_flush || !v->st.fq_flush_cycles ||
-	    !v->st.fq_flush_entries)
-		return iommusim_error_set(err, -ENOMEM, "vtd driver: cannot register histograms");
+	for (size_t i = 0; i < sizeof(hists) / sizeof(hists[0]); i++) {
+		iommusim_hist_t **slot = (iommusim_hist_t **)(void *)((char *)&v->st + hists[i].off);
+
+		snprintf(full, sizeof(full), "drv.%s.%s", name, hists[i].name);
+		*slot = iommusim_stats_hist(st, full, hists[i].unit, hists[i].help);
+		if (!*slot)
+			return iommusim_error_set(err, -ENOMEM, "vtd driver: cannot register "
+						  "histogram %s", full);
+	}
 	return 0;
 }
