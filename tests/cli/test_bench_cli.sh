@@ -21,6 +21,14 @@ expect_grep err "unknown option '--frob'" "names the option"
 expect_exit 2 "a sweep without values" -- "$BIN" bench --sweep size "$MICRO"
 expect_grep err "KEY=v1,v2" "shows the sweep syntax"
 expect_exit 2 "--plot-x without --plot" -- "$BIN" bench --plot-x size "$MICRO"
+expect_exit 0 "--list-metrics" -- "$BIN" bench --list-metrics
+# every standard metric a shipped scenario names is listed, with its unit and direction
+for m in $(sed -n 's/^# bench: metric \([a-z0-9_]*\)$/\1/p' "$BENCH"/*.stream | sort -u); do
+	expect_grep out "^  $m  *[^ ]*  *\(lower\|higher\)  *= " "--list-metrics lists $m"
+done
+expect_grep out "sim_ops_per_host_sec" "--list-metrics lists the automatic metrics"
+expect_exit 2 "--list-metrics with a scenario" -- "$BIN" bench --list-metrics "$MICRO"
+expect_grep err "takes nothing else" "says why"
 expect_exit 2 "compare with one file" -- "$BIN" compare a.json
 expect_exit 2 "compare with a bad threshold" -- "$BIN" compare --threshold -1 a.json b.json
 expect_grep err "percentage" "explains the threshold"

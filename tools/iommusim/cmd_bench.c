@@ -24,6 +24,7 @@ static void help(FILE *out)
 		"usage: iommusim bench [--sweep KEY=v1,v2,...]... [--out FILE.json] [--plot FILE.svg]\n"
 		"                      [--plot-metric NAME] [--plot-x KEY] [--quiet]\n"
 		"                      [KEY=VALUE...] FILE|DIR...\n"
+		"       iommusim bench --list-metrics\n"
 		"\n"
 		"Runs each bench scenario once per point of its sweep, each on a fresh simulated\n"
 		"host, and evaluates its metrics over the statistics of its measurement window.\n"
@@ -49,6 +50,8 @@ static void help(FILE *out)
 		"  --plot-x KEY           the swept key on the x axis (default: the first whose values\n"
 		"                         are all numbers)\n"
 		"  --quiet                print only errors and mismatches\n"
+		"  --list-metrics         print the standard metrics (name, unit, better, the\n"
+		"                         expression over the statistics, what it measures) and exit\n"
 		"\n"
 		"Every metric is deterministic except the informational ones that read host time\n"
 		"(sim_ops_per_host_sec, host_ms); 'iommusim compare' ignores those by default.\n"
@@ -96,13 +99,30 @@ static void print_run(const json_t *run)
 	}
 }
 
+/* The standard and automatic metrics, for scenario writers. */
+static void list_metrics(void)
+{
+	size_t n, nauto;
+	const bench_std_metric_t *m = bench_std_metrics(&n), *a = bench_auto_metrics(&nauto);
+
+	printf("standard metrics ('# bench: metric NAME'):\n");
+	for (size_t i = 0; i < n + nauto; i++) {
+		const bench_std_metric_t *d = i < n ? &m[i] : &a[i - n];
+
+		if (i == n)
+			printf("\nwith every run (informational: host time):\n");
+		printf("  %-24s %-8s %-6s = %s\n      %s\n", d->name, d->unit,
+		       bench_better_name(d->better), d->expr, d->help);
+	}
+}
+
 struct cfg {
 	bench_sweep_t sweep;
 	bench_kv_t *fixed;
 	size_t nfixed;
 	cli_files_t files;
 	const char *out, *plot, *plot_metric, *plot_x;
-	bool quiet;
+	bool quiet, list;
 };
 
 static int parse_args(int argc, char **argv, struct cfg *c)
@@ -121,6 +141,10 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 		if (!files_only && a[0] == '-' && a[1]) {
 			if (strcmp(a, "--quiet") == 0) {
 				c->quiet = true;
+				continue;
+			}
+			if (strcmp(a, "--list-metrics") == 0) {
+				c->list = true;
 				continue;
 			}
 			size_t k = 0;
@@ -170,6 +194,10 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 			return cli_error("bench", CLI_EXIT_INPUT, "%s: a folder without a *.stream "
 					 "file", a);
 	}
+	if (c->list && (c->files.n || c->nfixed || c->sweep.ndims || c->out || c->plot))
+		return cli_error("bench", CLI_EXIT_USAGE, "--list-metrics takes nothing else");
+	if (c->list)
+		return 0;
 	if (!c->files.n)
 		return cli_error("bench", CLI_EXIT_USAGE, "no scenario given; run 'iommusim bench "
 				 "--help' (the shipped ones are in scenarios/bench/)");
@@ -206,6 +234,10 @@ static int run(int argc, char **argv)
 	rc = parse_args(argc, argv, &c);
 	if (rc)
 		goto out_rc;
+	if (c.list) {
+		list_metrics();
+		goto out_rc;
+	}
 	if (c.out && strcmp(c.out, "-") == 0) {
 		c.quiet = true;   /* standard output carries the JSON */
 		log = stderr;
