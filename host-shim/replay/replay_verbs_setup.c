@@ -8,6 +8,7 @@
  *   device BDF [ats=0|1] [pri=0|1] [pasid_bits=N] [group=N] [iommu=N] [alias=BDF]
  *          [kernel_driver=0|1] [vf=0|1] [name=NAME] [atc_sets=N] [atc_ways=N]
  *          [inval_delay_ns=N] [inval_never=0|1] [max_pri_retries=N] [link_latency_ns=N]
+ *          [posted=0|1] [mps=N] [link_gbps=N]
  *
  * `system` builds, over one memory and one scheduler: the IOMMU models (iommusim_system),
  * the process with its files (ifd_sys) and one "kernel driver" per IOMMU, given ifd's
@@ -483,7 +484,7 @@ static int iommu_run(replay_t *r, const stream_line_t *l, iommusim_error_t *err)
 static const char *const device_keys[] = {
 	"ats", "pri", "pasid_bits", "group", "iommu", "alias", "kernel_driver", "vf", "name",
 	"atc_sets", "atc_ways", "inval_delay_ns", "inval_never", "max_pri_retries",
-	"link_latency_ns", NULL,
+	"link_latency_ns", "posted", "mps", "link_gbps", NULL,
 };
 
 /* The description of the line (iommu is checked against the system by the caller). */
@@ -564,6 +565,21 @@ static int endpoint_cfg(const stream_line_t *l, const iommusim_params_t *ps,
 				1000000000ull, &v, err)))
 		return rc;
 	cfg->link_latency = v * IOMMUSIM_PS_PER_NS;
+	/* the request stream (endpoint.posted, endpoint.mps, endpoint.link_gbps) */
+	if ((rc = replay_get_bool(l, "posted", cfg->posted, &cfg->posted, err)))
+		return rc;
+	if ((rc = get_u64_range(l, "mps", cfg->mps, 128, 4096, &v, err)))
+		return rc;
+	if (v & (v - 1))
+		return stream_line_error(l, stream_line_arg(l, "mps")->col, err, -EINVAL,
+					 "device: mps=%" PRIu64 " is not a power of two (PCIe "
+					 "Max_Payload_Size: 128, 256, 512, 1024, 2048 or 4096)", v);
+	cfg->mps = (unsigned)v;
+	if (stream_line_arg(l, "link_gbps")) {
+		if ((rc = get_u64_range(l, "link_gbps", 0, 0, 1000000, &v, err)))
+			return rc;
+		cfg->link_gbps = (double)v;
+	}
 	return replay_get_bool(l, "inval_never", cfg->inval_never, &cfg->inval_never, err);
 }
 
@@ -668,7 +684,7 @@ const replay_verb_t replay_verbs_setup[] = {
 	  .usage = "device BDF [ats=0|1] [pri=0|1] [pasid_bits=N] [group=N] [iommu=N] "
 		   "[alias=BDF] [kernel_driver=0|1] [vf=0|1] [name=NAME] [atc_sets=N] "
 		   "[atc_ways=N] [inval_delay_ns=N] [inval_never=0|1] [max_pri_retries=N] "
-		   "[link_latency_ns=N]",
+		   "[link_latency_ns=N] [posted=0|1] [mps=N] [link_gbps=N]",
 	  .min_pos = 1, .max_pos = 1, .keys = device_keys, .flags = REPLAY_VERB_SYSTEM,
 	  .check = device_check, .run = device_run },
 	{ .name = NULL },

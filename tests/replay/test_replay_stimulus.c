@@ -308,6 +308,44 @@ static void t_traffic_rings(void **state)
 		 "key 'desc' is not used by pattern=seq");
 }
 
+/* ---- the request stream set per device -------------------------------------------------- */
+
+/* Device 3 streams with mps=512: one 4 KiB write is 8 TLPs, each its own translation (the
+ * first misses, 7 hit); device 4 keeps the chunk engine: one translation, no TLP counted. */
+static void t_device_stream_keys(void **state)
+{
+	(void)state;
+	replay_t *r = rt_run("iommusim-stream 1\n"
+		"system arch=vtd\n"
+		"device 0000:03:00.0 posted=1 mps=512 link_gbps=128\n"
+		"device 0000:04:00.0\n"
+		"open /dev/iommu -> fd=3\n"
+		"open /dev/vfio/devices/vfio0 -> fd=4\n"
+		"open /dev/vfio/devices/vfio1 -> fd=5\n"
+		"ioctl 4 VFIO_DEVICE_BIND_IOMMUFD iommufd=3 -> out_devid=$dev\n"
+		"ioctl 5 VFIO_DEVICE_BIND_IOMMUFD iommufd=3 -> out_devid=$dev2\n"
+		"ioctl 3 IOMMU_IOAS_ALLOC -> out_ioas_id=$ioas\n"
+		ATTACH MAPS
+		"dma 0000:03:00.0 write iova=0x200000 len=0x1000 pattern=seq expect=ok\n"
+		"dma 0000:04:00.0 write iova=0x201000 len=0x1000 pattern=seq expect=ok\n"
+		"expect mem user_va=0x7f0000200000 pattern=seq len=0x1000\n"
+		"expect mem user_va=0x7f0000201000 pattern=seq len=0x1000\n");
+	rt_clean(r);
+	assert_int_equal(rt_stat(r, "ep0.stream.tlps"), 8);
+	assert_int_equal(rt_stat(r, "ep0.stream.bytes"), 4096);
+	assert_int_equal(rt_stat(r, "ep0.req.untranslated"), 8);
+	assert_int_equal(rt_stat(r, "ep1.stream.tlps"), 0);
+	assert_int_equal(rt_stat(r, "ep1.req.untranslated"), 1);
+	replay_destroy(r);
+
+	rt_error("iommusim-stream 1\nsystem arch=vtd\ndevice 0000:03:00.0 mps=384\n", -EINVAL,
+		 "mps=384 is not a power of two");
+	rt_error("iommusim-stream 1\nsystem arch=vtd\ndevice 0000:03:00.0 mps=8192\n", -ERANGE,
+		 "mps");
+	rt_error("iommusim-stream 1\nsystem arch=vtd\ndevice 0000:03:00.0 posted=2\n", -EINVAL,
+		 "posted");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +355,7 @@ int main(void)
 		cmocka_unit_test(t_pri),
 		cmocka_unit_test(t_traffic),
 		cmocka_unit_test(t_traffic_rings),
+		cmocka_unit_test(t_device_stream_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
